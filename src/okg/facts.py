@@ -60,6 +60,8 @@ REFERENCES = {
     ("conventions", "programme"): ("programmes",),
     ("regions", "part_of"): ("regions",),
     ("indicators", "subject"): ("organisations", "programmes", "regions", "sectors"),
+    ("organisations", "competitors"): ("organisations",),
+    ("regions", "competitors"): ("regions",),
 }
 # Fields that must agree when two sheets describe the same id.
 SHARED_FIELDS = {
@@ -275,6 +277,7 @@ def _fact_fields(kind: str, raw: dict, where: str) -> dict[str, Any]:
         if not isinstance(aliases, list):
             raise OkgError(where, "aliases must be a list of names")
         f["aliases"] = [_text(a, where, "alias") for a in aliases]
+        f["competitors"] = _ids(raw.get("competitors"), where, "competitors")
     elif kind == "programmes":
         for name in ("led_by", "partners", "funded_by"):
             f[name] = _ids(raw.get(name), where, name)
@@ -286,6 +289,7 @@ def _fact_fields(kind: str, raw: dict, where: str) -> dict[str, Any]:
     elif kind == "regions":
         f["kind"] = _choice(raw.get("kind"), REGION_KINDS, where, "region kind")
         f["part_of"] = raw.get("part_of") and _slug(raw["part_of"], f"{where}: part_of")
+        f["competitors"] = _ids(raw.get("competitors"), where, "competitors")
     elif kind == "indicators":
         f["measure"] = _choice(raw.get("measure"), MEASURES, where, "measure")
         f["value"] = _value(raw.get("value"), where)
