@@ -31,11 +31,19 @@ def find_root(start: Path | str | None = None) -> Path:
     here = Path(start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / "ontology" / "okg.ttl").is_file():
-            return folder
+            return _short(folder)
     checkout = Path(__file__).resolve().parents[2]
     if (checkout / "ontology" / "okg.ttl").is_file():
         return checkout
     return here
+
+
+def _short(folder: Path) -> Path:
+    """Relative to the working folder when inside it, so messages read seeds/x.yaml."""
+    try:
+        return folder.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return folder
 
 
 def data_dir(root: Path, name: str) -> Path:

@@ -104,7 +104,14 @@ class Gazetteer:
             self._build()
         hits: list[Hit] = []
         for m in self._rx.finditer(folded):
-            surface = text[m.start():m.end()]
+            s, e = m.start(), m.end()
+            # "laRoumanie": a scraper glued the article on; a capital after a lowercase letter
+            # still starts a name, any other letter or digit before or after does not.
+            if s and text[s - 1].isalnum() and not (text[s - 1].islower() and text[s].isupper()):
+                continue
+            if e < len(text) and (text[e].isalnum() or text[e] == "-"):
+                continue
+            surface = text[s:e]
             for entry in self._candidates(m.group(), surface):
                 hits.append(Hit(m.start(), m.end(), entry))
                 break
@@ -119,7 +126,7 @@ class Gazetteer:
                 forms.add(fold(form).strip())
         ordered = sorted(forms, key=len, reverse=True)
         body = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in ordered) or "(?!)"
-        self._rx = re.compile(rf"(?<![\w-])(?:{body})(?![\w-])")
+        self._rx = re.compile(rf"(?<!-)(?:{body})")
 
     def _candidates(self, matched: str, surface: str) -> Iterator[Entry]:
         key = norm_name(matched)
@@ -159,9 +166,8 @@ def from_sheets(sheets: Iterable[Any], places: bool = True) -> Gazetteer:
                           acronym=raw.get("acronym"), aliases=list(raw.get("aliases") or []),
                           region_kind=raw.get("kind"), part_of=raw.get("part_of")))
     if places:
-        for entry in builtin_places():
-            if entry.id not in gaz.entries:
-                gaz.add(entry)
+        for entry in builtin_places():   # merges into the graph's entry of the same id
+            gaz.add(entry)
     return gaz
 
 

@@ -1,0 +1,185 @@
+"""One article in, one draft fact sheet (a dict in the docs/fact-sheets.md schema) out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from typing import Any
+
+from . import entities as E
+from . import nlp as N
+from .gazetteer import Entry, Gazetteer, from_sheets
+from .indicators import Draft, SentenceContext, sentence_indicators
+from .numbers import quantities
+from .periods import MONTHS, date_line, period_mentions, resolve_day
+from .relations import conventions, group_mentions, programme_links
+from .text import chunks, fold, language, sentences
+
+PRIORITY = {"acronym": 0, "rule": 1, "gazetteer": 3, "ner": 6}
+KIND_PRIORITY = {"organisations": 0, "programmes": 1, "regions": 2, "sectors": 4}
+
+
+def _resolve_overlaps(mentions: list[E.Mention]) -> list[E.Mention]:
+    """Keep the best of overlapping mentions: rule-found bodies over places inside their
+    names ("Agence Spéciale Tanger Méditerranée" is not Tanger), longer over shorter."""
+    def rank(m: E.Mention) -> tuple:
+        p = PRIORITY.get(m.source, 5)
+        if m.source == "gazetteer" and m.kind in ("organisations", "programmes"):
+            p = 1                             # a known body's full name is as good as a rule
+        return (p, KIND_PRIORITY.get(m.kind, 5), -(m.end - m.start), m.start)
+
+    kept: list[E.Mention] = []
+    for m in sorted(mentions, key=rank):
+        if not any(m.start < k.end and k.start < m.end for k in kept):
+            kept.append(m)
+    return sorted(kept, key=lambda m: m.start)
+
+
+def _chunk_mentions(text: str, folded: str, start: int, end: int, ann: N.Annotation,
+                    gaz: Gazetteer) -> list[E.Mention]:
+    orgs = E.organisations(text, folded, start, end, ann)
+    acr_orgs, acr_sectors = E.acronyms(text, start, end, orgs, gaz)
+    found = orgs + acr_orgs + acr_sectors
+    found += E.sectors(text, folded, start, end, ann)
+    found += E.programmes(text, folded, start, end, ann)
+    found += E.region_lists(text, folded, start, end, gaz)
+    for hit in gaz.find(text[start:end], folded[start:end]):
+        e = hit.entry
+        found.append(E.Mention(start + hit.start, start + hit.end, e.kind, e.name, e.acronym, e,
+                               e.region_kind, source="gazetteer"))
+    taken = [(m.start, m.end) for m in found]
+    sector_acronyms = {m.acronym for m in found if m.kind == "sectors" and m.acronym}
+    for m in E.from_ner(text, folded, ann, taken, gaz):
+        if m.name not in sector_acronyms:
+            found.append(m)
+    return _resolve_overlaps(found)
+
+
+def _metadata(text: str, published: dt.date | None) -> dict[str, Any]:
+    """Title, date and source when the article states them (never guessed)."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    header: list[str] = []
+    for ln in lines[:8]:
+        if len(ln) > 160 or ln.endswith((".", "…")) and len(ln.split()) > 12:
+            break
+        header.append(ln)
+    dated = date_line(text)
+    if published is None and dated:
+        published = dated[0]
+    titles = [h for h in header if len(h.split()) >= 3 and not (dated and dated[1] in h)
+              and not re.search(r"\b(?:par|by)\s+\w+$", h, re.I)]
+    title = max(titles, key=len) if titles and len(header) < len(lines) else None
+    source = None
+    for ln in lines[-8:] + lines[:8]:
+        m = re.match(r"^(?:source|sources)\s*:\s*(.{2,80})$", ln, re.I) or re.match(
+            r"^[A-ZÀ-Ý][\w'-]+(?: [A-ZÀ-Ý][\w'-]+){1,3}\s*/\s*(.{2,80})$", ln)
+        if m:
+            source = re.sub(r"\s+(?:Docs|Online|\.ma|\.com)$", "", m.group(1)).strip()
+            break
+    return {"title": title, "published": published, "source": source}
+
+
+def extract_text(text: str, *, file: str, gazetteer: Gazetteer | None = None,
+                 published: dt.date | None = None, nlp: Any = "auto") -> dict[str, Any]:
+    """Draft fact sheet for one article. ``published`` overrides the article's date line;
+    ``nlp`` is a spaCy pipeline, None for rules only, or "auto" to load the French model."""
+    gaz = gazetteer if gazetteer is not None else from_sheets([])
+    model = N.load() if nlp == "auto" else nlp
+    meta = _metadata(text, published)
+    published = meta["published"]
+    lang = language(text)
+    folded = fold(text)
+    qs = quantities(text, lang, folded)
+    money = Counter(q.unit for q in qs if q.unit in ("MAD", "EUR", "USD", "GBP", "CHF"))
+    currency = money.most_common(1)[0][0] if money else None
+
+    mentions: list[E.Mention] = []
+    drafts: list[Draft] = []
+    sents: list[tuple[int, int]] = []
+    qi = 0
+    for span in chunks(text):
+        ann = N.pipe(text, [(span.start, span.end)], model)[0]
+        chunk_mentions = _chunk_mentions(text, folded, span.start, span.end, ann, gaz)
+        mentions += chunk_mentions
+        ctx, last_subject, para_end = SentenceContext(), None, -1
+        for sent in sentences(text, span.start, span.end):
+            sents.append((sent.start, sent.end))
+            if text.rfind("\n", 0, sent.start) > para_end:   # a new paragraph: no carry-over
+                ctx, para_end = SentenceContext(), sent.start
+            while qi < len(qs) and qs[qi].start < sent.start:
+                qi += 1
+            sq = []
+            while qi < len(qs) and qs[qi].start < sent.end:
+                sq.append(qs[qi])
+                qi += 1
+            periods = period_mentions(folded, sent.start, sent.end, published)
+            found = sentence_indicators(text, folded, (sent.start, sent.end), sq, periods, ctx,
+                                        published, [f for f in ann.future if sent.start <= f[0] < sent.end], currency)
+            in_sent = [m for m in chunk_mentions if sent.start <= m.start < sent.end]
+            for d in found:
+                before = [m for m in in_sent if m.end <= d.quantity.start]
+                subject = before[-1] if before else last_subject
+                d.subject = subject
+            if in_sent:
+                last_subject = in_sent[0]
+            drafts += found
+    return _sheet(text, file, meta, lang, mentions, drafts, sents, gaz, published)
+
+
+def _sheet(text: str, file: str, meta: dict, lang: str, mentions: list[E.Mention], drafts: list[Draft],
+           sents: list[tuple[int, int]], gaz: Gazetteer, published: dt.date | None) -> dict[str, Any]:
+    groups = group_mentions(text, mentions, gaz)      # kind -> list of fact dicts, with "_mentions"
+    ids_of = {id(m): f["id"] for kind in groups for f in groups[kind] for m in f["_mentions"]}
+    programme_links(text, groups, sents)
+    convs = conventions(text, fold(text), groups, sents, published)
+    indicators: list[dict] = []
+    seen: dict[tuple, dict] = {}
+    for d in drafts:
+        q = d.quantity
+        quote = text[d.quote[0]:d.quote[1]]
+        key = (q.value, q.unit, d.measure, d.period, d.status)
+        if key in seen:
+            if quote not in seen[key]["evidence"]:
+                seen[key]["evidence"].append(quote)
+            continue
+        subject = ids_of.get(id(d.subject)) if d.subject is not None else None
+        fact = {"id": None, "measure": d.measure, "value": _number(q.value), "unit": q.unit,
+                "approximation": q.approximation, "period": d.period, "status": d.status,
+                "subject": subject, "evidence": [quote]}
+        seen[key] = fact
+        indicators.append(fact)
+    used = {f["id"] for kind in groups for f in groups[kind]} | {c["id"] for c in convs}
+    for fact in indicators:
+        base = "-".join(x for x in (fact["subject"] or "article", fact["measure"], fact["period"] and fact["period"].replace("/", "-")) if x)
+        fact["id"] = _unique(base, used)
+    for kind in groups:
+        for f in groups[kind]:
+            f.pop("_mentions", None)
+    return {
+        "article": {"file": file, "title": meta["title"],
+                    "published": published.isoformat() if published else None,
+                    "source": meta["source"], "language": lang},
+        "organisations": groups["organisations"],
+        "sectors": groups["sectors"],
+        "programmes": groups["programmes"],
+        "conventions": convs,
+        "regions": groups["regions"],
+        "indicators": indicators,
+    }
+
+
+def _number(value: Any) -> int | float:
+    return int(value) if value == int(value) else float(value)
+
+
+def _unique(base: str, used: set[str]) -> str:
+    base = re.sub(r"-+", "-", re.sub(r"[^a-z0-9]+", "-", base.lower())).strip("-") or "fact"
+    slug, n = base, 2
+    while slug in used:
+        slug, n = f"{base}-{n}", n + 1
+    used.add(slug)
+    return slug
+
+
+__all__ = ["extract_text", "Entry", "MONTHS", "resolve_day"]
