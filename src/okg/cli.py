@@ -97,58 +97,102 @@ def validate(file: str | None, fmt: str, fail_on: str) -> None:
 
 @main.command("query")
 @click.argument("name", required=False)
-@click.option("-e", "--expr", help="Inline SPARQL instead of a stored query.")
+@click.option("-e", "--expr", metavar="SPARQL", help="Inline SPARQL instead of a stored query.")
 @click.option("-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE",
-              help="Bind a parameter declared in the query header.")
-@click.option("--format", "fmt", help="table, csv, tsv, json, xml (SELECT/ASK); ttl, nt, jsonld, xml... (CONSTRUCT).")
+              help="Bind a parameter the query header declares (okg queries NAME lists them); "
+                   "bound as an RDF term, never pasted into the query text.")
+@click.option("--format", "fmt", help="SELECT/ASK: table (default on a terminal), csv (default otherwise), "
+                                      "tsv, json, xml. CONSTRUCT/DESCRIBE: ttl (default), nt, jsonld, xml. "
+                                      "Else from -o's extension.")
 @click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False),
-              help="Query this RDF file instead of the built graph (format from the extension).")
-@click.option("--endpoint", help="Send the query to a remote SPARQL 1.1 endpoint.")
+              help="Query these RDF files instead of the built graph (format from the extension; "
+                   "stored queries need TriG or N-Quads, whose named graphs say which article states what).")
+@click.option("--endpoint", metavar="URL", help="Send the query to a remote SPARQL 1.1 endpoint.")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for an endpoint.")
 @click.option("--with-inferred/--no-inferred", default=True, show_default=True,
-              help="Include the triples OWL RL inferred.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file (format from its extension).")
-def query_cmd(name, expr, params, fmt, data, endpoint, timeout, with_inferred, output) -> None:
-    """Run a stored query by NAME, a FILE.rq, or -e 'SPARQL'."""
+              help="Include the triples OWL RL inferred (the inferred named graph).")
+@click.option("--columns", metavar="A,B,...", help="Print only these columns of a SELECT, in this order.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (format from its extension).")
+def query_cmd(name, expr, params, fmt, data, endpoint, timeout, with_inferred, columns, output) -> None:
+    """Run a stored query by NAME, a FILE.rq, or -e 'SPARQL'.
+
+    \b
+    okg query programmes-led-by -p organisation id:organisation/apebi
+    okg query search -p text "relation client" --format json
+    okg query -e 'ASK { ?c okg:signedIn ?p }' --endpoint http://127.0.0.1:7878/query
+    """
     from .kg import load
 
-    if bool(name) == bool(expr):
-        raise OkgError("", "give a query NAME (or FILE.rq) or -e 'SPARQL', not both" if name else
-                       "no query given", "try: okg queries")
+    if name and expr:
+        raise OkgError("", "give a query NAME (or FILE.rq) or -e 'SPARQL', not both", "try: okg queries")
+    if not name and not expr:
+        raise OkgError("", "no query given", "give a stored query name, a FILE.rq or -e 'SPARQL' (try: okg queries)")
+    if endpoint and data:
+        raise OkgError("--endpoint", "--data and --endpoint exclude each other",
+                       "query local files or a remote endpoint, not both")
+    if endpoint and not with_inferred:
+        raise OkgError("--no-inferred", "cannot leave out inferred triples on a remote endpoint",
+                       "the endpoint answers from whatever it holds")
     kg = load(list(data) or None, with_inferred=with_inferred, endpoint=endpoint, timeout=timeout)
     stored = q.from_text(expr, "inline") if expr else kg.resolve(name)
+    graph_result = stored.kind in ("CONSTRUCT", "DESCRIBE")
+    key = _result_format(fmt, output, graph_result)
     result = kg.run(stored, dict(params))
-    if output and not fmt:
-        fmt = Path(output).suffix.lstrip(".")
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        from .store import format_of, turtle
+    if graph_result:
+        from .store import GRAPH_FORMATS, turtle
 
         graph = q.graph_result(result)
-        key = format_of(output, fmt if fmt not in (None, "table") else "ttl")
-        text = turtle(graph) if key == "ttl" else graph.serialize(format=q_graph_format(key))
+        text = turtle(graph) if key == "ttl" else graph.serialize(format=GRAPH_FORMATS[key])
     else:
-        fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
-        if fmt not in q.SELECT_FORMATS:
-            raise OkgError("", f"unknown result format {fmt!r}", f"one of: {', '.join(q.SELECT_FORMATS)}")
-        text = q.format_result(result, fmt)
+        text = q.format_result(result, key, [c.strip() for c in columns.split(",")] if columns else None)
     _emit(text, output)
 
 
-def q_graph_format(key: str) -> str:
-    from .store import GRAPH_FORMATS
+def _result_format(fmt: str | None, output: str | None, graph: bool) -> str:
+    """The output format: --format, else -o's extension, else the default for the query form."""
+    from .results import EXTENSIONS
+    from .store import format_of
 
-    return GRAPH_FORMATS[key]
+    if graph:
+        if fmt in (None, "table") and not output:
+            return "ttl"
+        return format_of(output if not fmt or fmt == "table" else None, fmt if fmt != "table" else None)
+    if not fmt and output and Path(output).suffix:
+        suffix = Path(output).suffix.lstrip(".").lower()
+        if suffix not in EXTENSIONS:
+            raise OkgError(output, f"unknown result format {suffix!r}",
+                           f"use one of: {', '.join(sorted(EXTENSIONS))}, or --format")
+        return EXTENSIONS[suffix]
+    key = fmt or ("table" if sys.stdout.isatty() and not output else "csv")
+    if key not in q.SELECT_FORMATS:
+        raise OkgError("--format", f"unknown result format {key!r}", f"one of: {', '.join(q.SELECT_FORMATS)}")
+    return key
 
 
 @main.command("queries")
+@click.argument("name", required=False)
 @click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table", show_default=True)
-def queries_cmd(fmt: str) -> None:
-    """List the stored queries with their summary and parameters."""
-    from .docs import queries_json, queries_markdown, queries_table
-    from .kg import KG
+@click.option("--update", "update", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
+              help="Regenerate the query table between <!-- queries:start --> and <!-- queries:end --> in FILE.")
+def queries_cmd(name: str | None, fmt: str, update: str | None) -> None:
+    """List the stored queries with their summary and parameters, or describe query NAME."""
+    from .docs import current_block, queries_json, queries_markdown, queries_table, query_detail, replace_block
     from .store import data_dir
 
-    stored = q.stored_queries(data_dir(find_root(), "queries"))
+    folder = data_dir(find_root(), "queries")
+    if name:
+        click.echo(query_detail(q.resolve(name, folder)), nl=False)
+        return
+    stored = q.stored_queries(folder)
+    if update:
+        text = Path(update).read_text(encoding="utf-8")
+        if current_block(text) is None:
+            raise OkgError(update, "no <!-- queries:start --> ... <!-- queries:end --> block", "add the two markers")
+        new = replace_block(text, stored)
+        if new != text:
+            write_files({Path(update): new})
+        click.echo(f"{'updated' if new != text else 'unchanged'} {update} ({len(stored)} queries)")
+        return
     click.echo({"table": queries_table, "markdown": queries_markdown, "json": queries_json}[fmt](stored), nl=False)
 
 
@@ -175,3 +219,110 @@ def stats(fmt: str | None) -> None:
     kg = load()
     result = kg.run("stats")
     click.echo(q.format_result(result, fmt or ("table" if sys.stdout.isatty() else "csv")), nl=False)
+
+
+# ---------------------------------------------------------------- views
+
+
+@main.command("view")
+@click.argument("name", required=False)
+@click.option("-o", "--output", type=click.Path(), help="Write FILE: .html .png .svg .graphml .gexf .json .dot (atomically).")
+@click.option("--format", "fmt", help="With --metrics: table, csv, json. Else a file format to print (html, gexf, json...).")
+@click.option("--metrics", is_flag=True, help="Print degree, betweenness and Louvain community per node.")
+@click.option("--filter", "filters", multiple=True, metavar="KEY=VALUE",
+              help="article=STEM|FILE|IRI, type=Organisation[,Programme], min-degree=N (repeatable).")
+@click.option("--layout", type=click.Choice(["spring", "kamada-kawai", "circular", "shell", "bipartite"]),
+              help="Layout of .png/.svg pictures (default: the view's own).")
+@click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False),
+              help="View this RDF file instead of the built graph.")
+def view_cmd(name, output, fmt, metrics, filters, layout, data) -> None:
+    """List the views, or show view NAME: a summary, --metrics, or a file with -o."""
+    from . import views, viz
+    from .kg import load
+
+    if output:
+        viz.format_of(output)  # refuse an unknown extension before any work
+    kg = load(list(data) or None)
+    if not name:
+        found = views.available(kg)
+        click.echo(q.table(["view", "summary"], [[n, v.summary] for n, v in found.items()], width=100), nl=False)
+        return
+    given = {}
+    for item in filters:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise OkgError("--filter", f"{item!r} is not KEY=VALUE", "e.g. --filter type=Organisation")
+        given[key.strip().replace("-", "_")] = value.strip()
+    graph = kg.view(name, **given)
+    if metrics:
+        result = views.metrics(graph)
+        text_fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
+        click.echo(views.metrics_text(result, text_fmt, name), nl=False)
+        click.echo(f"okg: {result.note}", err=True)
+    if output:
+        path = viz.write(graph, output, layout=layout)
+        click.echo(f"wrote {path} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} links)", err=True)
+    elif fmt and not metrics:
+        kind = viz.format_of(None, fmt)
+        if kind == "png":
+            raise OkgError("--format png", "a PNG cannot be printed", "write it with -o FILE.png")
+        click.echo(viz.render(graph, kind, layout), nl=False)
+    elif not metrics:
+        click.echo(views.summary(graph), nl=False)
+
+
+# ---------------------------------------------------------------- extract
+
+
+@main.command()
+@click.argument("articles", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json", "ttl"]), default="yaml", show_default=True,
+              help="Draft fact sheet format (json and ttl print to stdout unless -o is given).")
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False),
+              help="Write one <article>.<format> per article into this folder.")
+@click.option("--published", help="The article's date (YYYY-MM-DD) when its text does not print it: "
+              "relative periods such as 'l'an dernier' resolve against it.")
+@click.option("--sheets", type=click.Path(file_okay=False),
+              help="Fact sheets whose names the gazetteer links to (default: the project's seeds/).")
+@click.option("--rules-only", is_flag=True, help="Do not load the spaCy model.")
+@click.option("--evaluate", "evaluate_dir", type=click.Path(file_okay=False),
+              help="Score drafts against the curated sheets in this folder, leave-one-article-out.")
+@click.option("--text-dates", is_flag=True,
+              help="With --evaluate: use only dates printed in the articles, not the sheets' dates.")
+def extract(articles, fmt, outdir, published, sheets, rules_only, evaluate_dir, text_dates) -> None:
+    """Draft fact sheets from press articles (every fact with its quote), ready to correct."""
+    import datetime as dt
+
+    from .extract import batch as B
+    from .extract.evaluate import evaluate as run_evaluation
+
+    nlp = None if rules_only else "auto"
+    if evaluate_dir:
+        result = run_evaluation(Path(evaluate_dir), dated=not text_dates, nlp=nlp, progress=sys.stderr.isatty())
+        click.echo(result.table())
+        return
+    if not articles:
+        raise OkgError("okg extract", "no article given", "okg extract ARTICLE.txt... or --evaluate seeds/")
+    try:
+        date = dt.date.fromisoformat(published) if published else None
+    except ValueError:
+        raise OkgError("--published", f"invalid date {published!r}", "use YYYY-MM-DD") from None
+    if sheets:
+        folder = Path(sheets)
+    else:
+        try:
+            folder = find_root() / "seeds"
+        except OkgError:
+            folder = None
+    gaz = B.SheetsGazetteer(folder)
+    result = B.extract_many([Path(a) for a in articles], gaz, published=date, nlp=nlp)
+    if outdir:
+        for path in B.write(result, fmt, Path(outdir)):
+            click.echo(str(path))
+    else:
+        click.echo(B.render(result, fmt), nl=False)
+    if result.failures:
+        for err in result.failures:
+            click.echo(f"okg: {err}", err=True)
+        click.echo(f"okg: extract: {len(result.failures)} of {len(articles)} article(s) failed", err=True)
+        sys.exit(2)

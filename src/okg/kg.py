@@ -15,7 +15,8 @@ from .store import GRAPH_FORMATS, _graph_of, data_dir, find_root, format_of, par
 
 
 class Rows(list):
-    """Query rows as dicts; `.df` gives a pandas DataFrame when pandas is installed."""
+    """Query rows as dicts of Python values; `.columns` in the query's order; `.df` gives a
+    pandas DataFrame when pandas is installed."""
 
     def __init__(self, rows: Iterable[dict], columns: list[str]):
         super().__init__(rows)
@@ -23,9 +24,15 @@ class Rows(list):
 
     @property
     def df(self):
-        import pandas as pd
-
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("Rows.df needs pandas (pip install pandas); the rows are plain dicts") from None
         return pd.DataFrame(list(self), columns=self.columns)
+
+    def column(self, name: str) -> list:
+        """One column's values, in row order."""
+        return [row[name] for row in self]
 
 
 class KG:
@@ -60,14 +67,19 @@ class KG:
         if self.endpoint:
             from .endpoint import remote_query
 
-            return remote_query(self.endpoint, q.with_values(query.text, bound), query.kind, self.timeout)
+            text = q.with_prefixes(q.with_values(query.text, bound))
+            return remote_query(self.endpoint, text, query.kind, self.timeout)
         try:
-            return self.dataset.query(query.text, initBindings=bound)
+            return self.dataset.query(query.text, initBindings=bound, initNs=q.PREFIXES)
         except Exception as err:  # evaluation errors (bad function arguments...) are input errors
             raise OkgError(str(query.path or query.name), f"query failed: {err}".splitlines()[0]) from None
 
-    def query(self, name: str | q.StoredQuery, **params: Any) -> Rows | Graph | bool:
-        """Rows of a SELECT as dicts; a Graph for CONSTRUCT/DESCRIBE; a bool for ASK."""
+    def query(self, name: str | q.StoredQuery, /, **params: Any) -> Rows | Graph | bool:
+        """Rows of a SELECT as dicts; a Graph for CONSTRUCT/DESCRIBE; a bool for ASK.
+
+        `name` is a stored query, a .rq path or a StoredQuery; `params` bind the parameters
+        its header declares (unknown ones are refused, omitted ones take their default).
+        """
         result = self.run(name, params)
         if result.type == "ASK":
             return bool(result.askAnswer)
@@ -75,9 +87,15 @@ class KG:
             return q.graph_result(result)
         return Rows(q.rows_of(result), [str(v) for v in result.vars or []])
 
-    def sparql(self, text: str, **params: Any) -> Rows | Graph | bool:
+    def sparql(self, text: str, /, **params: Any) -> Rows | Graph | bool:
         """Run SPARQL text given inline."""
         return self.query(q.from_text(text, "inline"), **params)
+
+    def view(self, name: str, **filters: Any):
+        """A NetworkX view (`okg view` lists them); filters: article=, type=, min_degree=."""
+        from .views import build
+
+        return build(self, name, **filters)
 
     # ------------------------------------------------------------ export
 
@@ -130,10 +148,21 @@ class KG:
 
 
 def load(path: Path | str | Iterable[Path | str] | None = None, *, root: Path | str | None = None,
-         with_inferred: bool = True, endpoint: str | None = None, timeout: float = 30.0) -> KG:
-    """Open the built graph (graph/okg.trig under the project root) or any RDF file."""
+         with_inferred: bool = True, endpoint: str | None = None, timeout: float = 30.0,
+         store: str = "memory") -> KG:
+    """Open the built graph (graph/okg.trig under the project root) or any RDF file.
+
+    store: "memory" (rdflib), or "oxigraph[:PATH]" (pyoxigraph, persistent at PATH).
+    """
+    if store != "memory" and not endpoint:
+        from .oxstore import load_store
+
+        return load_store(store, path, root=root, with_inferred=with_inferred)
     root = Path(root) if root else find_root()
     if endpoint:
+        if not with_inferred:
+            raise OkgError(endpoint, "cannot leave out inferred triples on a remote endpoint",
+                           "the endpoint answers from whatever it holds")
         return KG(Dataset(default_union=True), root, endpoint=endpoint, timeout=timeout)
     if path is None:
         path = root / "graph" / "okg.trig"

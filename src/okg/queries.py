@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -17,13 +15,13 @@ from rdflib.namespace import XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.query import Result
 
+from . import results
 from .errors import OkgError
 from .namespaces import PREFIXES
+from .results import sparql_term
 
-SELECT_FORMATS = ("table", "json", "csv", "tsv", "xml")
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")
-_KIND = re.compile(r"^\s*(?:(?:PREFIX|BASE)\s+[^\n]*\n\s*|#[^\n]*\n\s*)*(SELECT|CONSTRUCT|ASK|DESCRIBE)\b",
-                   re.I | re.S)
+FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 _IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 
 
@@ -49,8 +47,8 @@ class StoredQuery:
 
     @property
     def kind(self) -> str:
-        m = _KIND.match(self.text)
-        return m[1].upper() if m else "SELECT"
+        """SELECT, CONSTRUCT, ASK or DESCRIBE: the first query-form keyword outside comments."""
+        return query_form(self.text)
 
 
 def parse_header(text: str, where: str) -> dict[str, Any]:
@@ -143,6 +141,8 @@ def convert(param: Param, value: Any, query: str) -> URIRef | Literal:
             number = Decimal(text)
         except InvalidOperation:
             raise OkgError(where, f"{text!r} is not a number") from None
+        if not number.is_finite():
+            raise OkgError(where, f"{text!r} is not a finite number")
         if param.type == "integer":
             if number != number.to_integral_value():
                 raise OkgError(where, f"{text!r} is not an integer")
@@ -179,7 +179,7 @@ def bindings(query: StoredQuery, given: Mapping[str, Any]) -> dict[Variable, Any
 def check_syntax(query: StoredQuery) -> None:
     """Parse the query; a syntax error is reported with its line and column."""
     try:
-        prepareQuery(query.text)
+        prepareQuery(query.text, initNs=PREFIXES)
     except Exception as err:  # pyparsing ParseException and friends
         line, col = getattr(err, "lineno", None), getattr(err, "col", None)
         where = str(query.path or query.name)
@@ -189,84 +189,81 @@ def check_syntax(query: StoredQuery) -> None:
         raise OkgError(where, f"SPARQL syntax error: {message}", "check the query near that position") from None
 
 
+def with_prefixes(text: str) -> str:
+    """The query with PREFIX lines for the okg prefixes it uses without declaring them (locally
+    rdflib gets them as initNs; an endpoint needs them in the text)."""
+    used = {m[0].split(":")[0] for m in _TOKEN.finditer(text) if m.lastgroup == "word" and ":" in m[0]}
+    declared = {p.lower() for p in re.findall(r"PREFIX\s+([\w.-]*):", text, re.I)}
+    missing = [p for p in PREFIXES if p in used and p.lower() not in declared]
+    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing) + text
+
+
 def with_values(text: str, bound: Mapping[Variable, Any]) -> str:
     """The query with a VALUES block opening its WHERE clause, for endpoints that take text.
 
-    Terms are written by rdflib's N-Triples serialiser, so quotes and braces stay inside
-    the literal: a value can never become query syntax.
+    Terms are written on one line with every quote and backslash escaped (results.sparql_term),
+    and IRIs were checked by `convert`, so a value can never become query syntax. Stored
+    queries use parameters where a join and rdflib's initBindings agree: in triple patterns
+    and in FILTERs of the WHERE clause itself, never as a BIND target.
     """
     if not bound:
         return text
     names = " ".join(v.n3() for v in bound)
-    row = " ".join(t.n3() for t in bound.values())
-    block = f" VALUES ({names}) {{ ({row}) }} "
-    m = re.search(r"\bWHERE\s*\{", text, re.I)
-    if not m:
-        m = re.search(r"\{", text)
-    if not m:
-        return text
-    return text[: m.end()] + block + text[m.end():]
+    row = " ".join(sparql_term(t) for t in bound.values())
+    at = where_brace(text)
+    if at is None:
+        raise OkgError("query", "cannot find the WHERE clause to bind parameters in")
+    return f"{text[: at + 1]} VALUES ({names}) {{ ({row}) }}{text[at + 1:]}"
 
 
-# ---------------------------------------------------------------- result formats
+_TOKEN = re.compile("|".join([
+    r"(?P<comment>#[^\n]*)",
+    r"(?P<string>'{3}.*?'{3}|\"{3}.*?\"{3}|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\")",
+    r"(?P<iri><[^<>\"{}|^`\\\s]*>)",
+    r"(?P<brace>[{}])",
+    r"(?P<word>[?$]?[A-Za-z_][\w.-]*(?::[\w.-]*)?)",  # keywords, variables, prefixed names
+    r"(?P<other>.)",
+]), re.S)
 
 
-def term_text(term: Any) -> str:
-    if term is None:
-        return ""
-    return str(term)
+def query_form(text: str) -> str:
+    for m in _TOKEN.finditer(text):
+        if m.lastgroup == "word" and m[0].upper() in FORMS:
+            return m[0].upper()
+    return "SELECT"
 
 
-def _tsv_term(term: Any) -> str:
-    if term is None:
-        return ""
-    return term.n3()
+def where_brace(text: str) -> int | None:
+    """Offset of the `{` opening the WHERE clause (comments, strings and IRIs skipped)."""
+    form, depth, template_done = None, 0, False
+    for m in _TOKEN.finditer(text):
+        kind, value = m.lastgroup, m[0]
+        if kind == "word" and form is None and value.upper() in FORMS:
+            form = value.upper()
+        elif kind == "word" and value.upper() == "WHERE" and depth == 0:
+            template_done = True
+        elif kind == "brace":
+            if value == "{":
+                if depth == 0 and (form != "CONSTRUCT" or template_done):
+                    return m.start()
+                depth += 1
+            else:
+                depth -= 1
+                if depth == 0 and form == "CONSTRUCT":
+                    template_done = True
+    return None
 
 
-def format_result(result: Result, fmt: str) -> str:
-    """SELECT/ASK results in a W3C SPARQL 1.1 results format, or as a text table."""
-    if result.type == "ASK":
-        if fmt in ("json", "xml"):
-            return result.serialize(format=fmt).decode("utf-8")
-        return ("true" if result.askAnswer else "false") + "\n"
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        raise ValueError("graph results are serialised as RDF")
-    names = [str(v) for v in result.vars or []]
-    rows = list(result)
-    if fmt == "json" or fmt == "xml":
-        return result.serialize(format=fmt).decode("utf-8")
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(names)
-        for row in rows:
-            writer.writerow([term_text(t) for t in row])
-        return out.getvalue()
-    if fmt == "tsv":
-        lines = ["\t".join(f"?{n}" for n in names)]
-        lines += ["\t".join(_tsv_term(t) for t in row) for row in rows]
-        return "\n".join(lines) + "\n"
-    if fmt == "table":
-        return table(names, [[term_text(t) for t in row] for row in rows])
-    raise OkgError("", f"unknown result format {fmt!r}", f"one of: {', '.join(SELECT_FORMATS)}")
-
-
-def table(names: list[str], rows: list[list[str]], width: int = 60) -> str:
-    cells = [[c if len(c) <= width else c[: width - 1] + "…" for c in row] for row in rows]
-    widths = [max([len(n)] + [len(r[i]) for r in cells]) for i, n in enumerate(names)]
-    line = "  ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip()
-    rule = "  ".join("-" * w for w in widths)
-    body = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
-    return "\n".join([line, rule, *body]) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
+# Result formats live in results.py; these names stay importable from here.
+SELECT_FORMATS = results.SELECT_FORMATS
+format_result = results.format_result
+table = results.table
 
 
 def rows_of(result: Result) -> list[dict[str, Any]]:
     """SELECT rows as dicts of Python values (IRIs as strings, literals as their values)."""
     names = [str(v) for v in result.vars or []]
-    out = []
-    for row in result:
-        out.append({n: _python(t) for n, t in zip(names, row)})
-    return out
+    return [{n: _python(t) for n, t in zip(names, row)} for row in result]
 
 
 def _python(term: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections import Counter
@@ -9,14 +10,14 @@ from typing import Any
 
 from . import entities as E
 from . import nlp as N
-from .gazetteer import Entry, Gazetteer, from_sheets
+from .gazetteer import Gazetteer, from_sheets
 from .indicators import Draft, SentenceContext, sentence_indicators
 from .numbers import quantities
-from .periods import MONTHS, date_line, period_mentions, resolve_day
+from .periods import date_line, period_mentions
 from .relations import conventions, group_mentions, programme_links
 from .text import chunks, fold, language, sentences
 
-PRIORITY = {"acronym": 0, "rule": 1, "gazetteer": 3, "ner": 6}
+PRIORITY = {"acronym": 0, "rule": 1, "split": 1, "caps": 2, "gazetteer": 3, "ner": 6}
 KIND_PRIORITY = {"organisations": 0, "programmes": 1, "regions": 2, "sectors": 4}
 
 
@@ -31,7 +32,9 @@ def _resolve_overlaps(mentions: list[E.Mention]) -> list[E.Mention]:
 
     kept: list[E.Mention] = []
     for m in sorted(mentions, key=rank):
-        if not any(m.start < k.end and k.start < m.end for k in kept):
+        # Split mentions ("les ministères de X et de Y") share one span on purpose.
+        if not any(m.start < k.end and k.start < m.end and not (m.source == k.source == "split")
+                   for k in kept):
             kept.append(m)
     return sorted(kept, key=lambda m: m.start)
 
@@ -42,6 +45,7 @@ def _chunk_mentions(text: str, folded: str, start: int, end: int, ann: N.Annotat
     acr_orgs, acr_sectors = E.acronyms(text, start, end, orgs, gaz)
     found = orgs + acr_orgs + acr_sectors
     found += E.sectors(text, folded, start, end, ann)
+    found += E.sector_lists(text, folded, start, end)
     found += E.programmes(text, folded, start, end, ann)
     found += E.region_lists(text, folded, start, end, gaz)
     for hit in gaz.find(text[start:end], folded[start:end]):
@@ -50,10 +54,22 @@ def _chunk_mentions(text: str, folded: str, start: int, end: int, ann: N.Annotat
                                e.region_kind, source="gazetteer"))
     taken = [(m.start, m.end) for m in found]
     sector_acronyms = {m.acronym for m in found if m.kind == "sectors" and m.acronym}
-    for m in E.from_ner(text, folded, ann, taken, gaz):
+    for m in E.from_ner(text, folded, ann, taken, gaz) + E.caps_names(text, start, end):
         if m.name not in sector_acronyms:
             found.append(m)
     return _resolve_overlaps(found)
+
+
+def _subject(in_sent: list[E.Mention], d: Draft, carried: E.Mention | None) -> E.Mention | None:
+    """What a figure is about: the nearest body, programme or sector before it in the
+    sentence; a place only when nothing else is named; else the previous sentence's."""
+    before = [m for m in in_sent if m.end <= d.quantity.start]
+    actors = [m for m in before if m.kind != "regions"]
+    if actors:
+        return actors[-1]
+    if carried is not None:
+        return carried
+    return before[-1] if before else None
 
 
 def _metadata(text: str, published: dt.date | None) -> dict[str, Any]:
@@ -118,13 +134,38 @@ def extract_text(text: str, *, file: str, gazetteer: Gazetteer | None = None,
                                         published, [f for f in ann.future if sent.start <= f[0] < sent.end], currency)
             in_sent = [m for m in chunk_mentions if sent.start <= m.start < sent.end]
             for d in found:
-                before = [m for m in in_sent if m.end <= d.quantity.start]
-                subject = before[-1] if before else last_subject
-                d.subject = subject
-            if in_sent:
-                last_subject = in_sent[0]
+                d.subject = _subject(in_sent, d, last_subject)
+                # "le secteur emploie ...": the sector the article last named.
+                if re.search(r"\b(?:le|ce|du|au) secteur\b(?! d)", folded[sent.start:d.quantity.start]):
+                    d.subject = next((m for m in reversed(mentions) if m.kind == "sectors" and m.start < sent.start), d.subject)
+                last_subject = d.subject or last_subject
+            actors = [m for m in in_sent if m.kind != "regions"]
+            if found:                       # "Il employait ...": what the last figures were about
+                last_subject = found[-1].subject or last_subject
+            elif actors:
+                last_subject = actors[0]
             drafts += found
+    mentions = _acronym_mentions(text, mentions)
     return _sheet(text, file, meta, lang, mentions, drafts, sents, gaz, published)
+
+
+def _acronym_mentions(text: str, mentions: list[E.Mention]) -> list[E.Mention]:
+    """Once the article defines 'AMDIE', every other 'AMDIE' in it is that body too."""
+    defined = {m.acronym: m for m in sorted(mentions, key=lambda m: m.source == "acronym")
+               if m.acronym and m.kind in ("organisations", "sectors")
+               and m.source in ("acronym", "rule", "split") and len(m.acronym) >= 2}  # glossed ones win
+    if not defined:
+        return mentions
+    rx = re.compile(r"(?<![\w])(" + "|".join(re.escape(a) for a in sorted(defined, key=len, reverse=True)) + r")(?![\w])")
+    starts = sorted((m.start, m.end) for m in mentions)
+    extra = []
+    for hit in rx.finditer(text):
+        i = bisect.bisect_right(starts, (hit.start(), float("inf"))) - 1
+        inside = i >= 0 and starts[i][1] > hit.start() or (i + 1 < len(starts) and starts[i + 1][0] < hit.end())
+        if not inside:
+            d = defined[hit.group(1)]
+            extra.append(E.Mention(hit.start(), hit.end(), d.kind, d.name, d.acronym, d.entry, source="gazetteer"))
+    return sorted(mentions + extra, key=lambda m: m.start)
 
 
 def _sheet(text: str, file: str, meta: dict, lang: str, mentions: list[E.Mention], drafts: list[Draft],
@@ -133,6 +174,9 @@ def _sheet(text: str, file: str, meta: dict, lang: str, mentions: list[E.Mention
     ids_of = {id(m): f["id"] for kind in groups for f in groups[kind] for m in f["_mentions"]}
     programme_links(text, groups, sents)
     convs = conventions(text, fold(text), groups, sents, published)
+    taken = {f["id"] for kind in groups for f in groups[kind]}
+    for c in convs:                        # ids are global within a sheet, across kinds
+        c["id"] = _unique(c["id"] if c["id"] not in taken else c["id"] + "-convention", taken)
     indicators: list[dict] = []
     seen: dict[tuple, dict] = {}
     for d in drafts:
@@ -156,6 +200,7 @@ def _sheet(text: str, file: str, meta: dict, lang: str, mentions: list[E.Mention
     for kind in groups:
         for f in groups[kind]:
             f.pop("_mentions", None)
+    groups["regions"] = _linked_regions(groups, convs, indicators, gaz)
     return {
         "article": {"file": file, "title": meta["title"],
                     "published": published.isoformat() if published else None,
@@ -167,6 +212,18 @@ def _sheet(text: str, file: str, meta: dict, lang: str, mentions: list[E.Mention
         "regions": groups["regions"],
         "indicators": indicators,
     }
+
+
+def _linked_regions(groups: dict, convs: list[dict], indicators: list[dict], gaz: Gazetteer) -> list[dict]:
+    """Regions the draft links to something, or that the graph already knows: the build's
+    QC rule orphan-region refuses a region tied to nothing ("la région du Maghreb" named in
+    passing), so such a mention is left out of the draft rather than failing okg build."""
+    linked = {r["part_of"] for r in groups["regions"]} | {r["id"] for r in groups["regions"] if r["part_of"]}
+    linked |= {c["place"] for c in convs} | {p for c in convs for p in c["parties"]}
+    linked |= {p for f in groups["programmes"] for p in f.get("partners", [])}
+    linked |= {i["subject"] for i in indicators}
+    return [r for r in groups["regions"]
+            if r["id"] in linked or (r["id"] in gaz.entries and gaz.entries[r["id"]].from_graph)]
 
 
 def _number(value: Any) -> int | float:
@@ -181,5 +238,3 @@ def _unique(base: str, used: set[str]) -> str:
     used.add(slug)
     return slug
 
-
-__all__ = ["extract_text", "Entry", "MONTHS", "resolve_day"]

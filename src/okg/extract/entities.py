@@ -152,7 +152,7 @@ def _split_plural(text: str, s: int, e: int, head: str) -> list[Mention]:
         return [Mention(s, e, "organisations", _clean(phrase))]
     singular = phrase.split()[0][:-1]
     rest = phrase[len(phrase.split()[0]):]
-    return [Mention(s, e, "organisations", _clean(f"{singular} {part.strip()}"))
+    return [Mention(s, e, "organisations", _clean(f"{singular} {part.strip()}"), source="split")
             for part in re.split(r"\s+et\s+|,\s+", rest) if part.strip()]
 
 
@@ -166,21 +166,56 @@ def _state(text: str, folded: str, start: int, end: int) -> list[Mention]:
 def _roles(text: str, folded: str, start: int, end: int, ann: Annotation) -> list[Mention]:
     """'président de l'Apebi', 'directeur d'études à l'iDate', 'ministre de l'industrie'."""
     out = []
-    rx = rf"\b({ROLE})\b(?:\s+[\w'-]+){{0,2}}?\s*\b({PREP})\s*(?=\w)"
+    for m in re.finditer(rf"\b({ROLE})\b", folded[start:end]):
+        role, after = m.group(1), start + m.end()
+        # The body follows within three words: "directeur d'études à l'iDate".
+        for p in re.finditer(rf"\s*\b({PREP})\s*(?=\w)", folded[after:min(end, after + 40)]):
+            s = after + p.end()
+            if role == "ministre":
+                e = grow_name(text, s, end, ann, lowercase_ok=True)
+                if e > s:
+                    prep = text[after + p.start(1):after + p.end(1)]
+                    glue = "" if prep.endswith(("'", "’")) else " "
+                    out.append(Mention(start + m.start(), e, "organisations", _clean(f"ministère {prep}{glue}{text[s:e]}")))
+                break
+            tok = re.match(r"[^\W\d_][\w&-]*", text[s:end])
+            if tok and any(c.isupper() for c in tok.group()) and role != "filiale":
+                e = grow_name(text, s, end, ann)
+                out.append(Mention(s, e, "organisations", _clean(text[s:e])))
+                break
+    return out
+
+
+def caps_names(text: str, start: int, end: int) -> list[Mention]:
+    """'Maroc PME': capitalised words around an acronym form a body's name."""
+    out = []
+    rx = r"(?<![\w'’])((?:[A-ZÀ-Ý][\w-]+ ){1,3}[A-Z]{2,6}|[A-Z]{2,6}(?: [A-ZÀ-Ý][\w-]+){1,3})(?![\w])"
+    for m in re.finditer(rx, text[start:end]):
+        s = start + m.start(1)
+        line_start = text.rfind("\n", 0, s) + 1
+        if s == line_start or re.search(r"[.!?:]\s*$", text[line_start:s]) or PUBLICATION.search(fold(text[max(0, s - 30):s])):
+            continue                       # a capital at a sentence start proves nothing
+        out.append(Mention(s, start + m.end(1), "organisations", m.group(1), source="caps"))
+    return out
+
+
+def sector_lists(text: str, folded: str, start: int, end: int) -> list[Mention]:
+    """'d'autres filières, comme la banque, les assurances et le développement informatique'."""
+    out = []
+    rx = r"\b(?:secteurs|filieres|metiers|activites|sectors|industries)\s*,?\s*(?:comme|tels? que|telles que|notamment|such as|like|dont)\s+"
     for m in re.finditer(rx, folded[start:end]):
         s = start + m.end()
-        role = m.group(1)
-        if role == "ministre":
-            e = grow_name(text, s, end, ann, lowercase_ok=True)
-            if e > s:
-                prep = text[start + m.start(2):start + m.end(2)]
-                out.append(Mention(start + m.start(), e, "organisations",
-                                   _clean(f"ministère {prep}{'' if prep.endswith(chr(39)) or prep.endswith('’') else ' '}{text[s:e]}")))
-            continue
-        tok = re.match(r"[^\W\d_][\w&-]*", text[s:end])
-        if tok and any(c.isupper() for c in tok.group()) and role not in ("filiale",):
-            e = grow_name(text, s, end, ann)
-            out.append(Mention(s, e, "organisations", _clean(text[s:e])))
+        stop = re.search(r"[.;:()\n]", folded[s:end])
+        e = s + (stop.start() if stop else min(120, end - s))
+        pos = s
+        for sep in [*re.finditer(r",\s*|\s+(?:et|and|ou|or)\s+", text[s:e]), None]:
+            stop = s + sep.start() if sep else e
+            item = re.match(r"\s*(?:(?:la|le|les|the)\s+|l['’])?(.+?)\s*$", text[pos:stop])
+            name = item.group(1) if item else ""
+            if 0 < len(name.split()) <= 3 and name[:1].isalpha():
+                at = pos + item.start(1)
+                out.append(Mention(at, at + len(name), "sectors", name.lower()))
+            pos = s + sep.end() if sep else e
     return out
 
 
@@ -216,7 +251,22 @@ def acronyms(text: str, start: int, end: int, orgs: list[Mention], gaz: Gazettee
         elif not known and not body:                   # "CRM (gestion de la relation client)"
             sectors.append(Mention(acr_start, pe, "sectors", f"{acr} ({inside})", acr, source="acronym",
                                    description=inside))
+    _or_names(text, start, end, orgs + new_orgs)
     return new_orgs, sectors
+
+
+def _or_names(text: str, start: int, end: int, orgs: list[Mention]) -> None:
+    """'la CGEM, ou Confédération générale ...' and 'la Confédération ..., ou CGEM': the
+    acronym and the name around "ou" are one body."""
+    for m in re.finditer(r"(?<![\w'’])([A-Z][A-Za-z&]{1,9}),?\s+ou\s+(?:encore\s+)?(?:l['’]|la\s|le\s)?(?=[A-ZÀ-Ý])",
+                         text[start:end]):
+        owner = next((o for o in orgs if o.start == start + m.end()), None)
+        if owner and sum(c.isupper() for c in m.group(1)) >= 2:
+            owner.acronym, owner.start = m.group(1), start + m.start(1)
+    for o in orgs:
+        m = re.match(r",?\s+ou\s+(?:encore\s+)?(?:l['’]|la\s|le\s)?([A-Z][A-Za-z&]{1,9})(?![\w])", text[o.end:end])
+        if m and o.acronym is None and sum(c.isupper() for c in m.group(1)) >= 2:
+            o.acronym, o.end = m.group(1), o.end + m.end()
 
 
 def sectors(text: str, folded: str, start: int, end: int, ann: Annotation) -> list[Mention]:
@@ -237,7 +287,8 @@ def sectors(text: str, folded: str, start: int, end: int, ann: Annotation) -> li
         name = text[s:e]
         if re.fullmatch(r"(?:ses?|leurs?|nos|cet|ce|cette|ces|tout|aussi|en)", fold(name)):
             continue
-        out.append(Mention(start + m.start(), e, "sectors", name.lower() if not name.isupper() else name))
+        acronym = name if name.isupper() and len(name) >= 2 else None
+        out.append(Mention(start + m.start(), e, "sectors", name if acronym else name.lower(), acronym))
     return out
 
 
@@ -291,7 +342,7 @@ def from_ner(text: str, folded: str, ann: Annotation, taken: list[tuple[int, int
             continue
         if surface.split()[0].lower() in ("dh", "mdh", "dhs") or surface.isupper() and len(surface) <= 2:
             continue
-        out.append(Mention(s, e, "organisations", surface, source="ner"))
+        out.append(Mention(s, e, "organisations", surface, surface if surface.isupper() else None, source="ner"))
     return out
 
 

@@ -92,14 +92,22 @@ def clause_bounds(folded: str, s_start: int, s_end: int, q: Quantity, others: li
 
 
 def quote_bounds(text: str, folded: str, s_start: int, s_end: int, q: Quantity, others: list[Quantity]) -> tuple[int, int]:
-    """A readable quote: the clause around the number, at most ~25 words before and ~12 after."""
+    """A readable quote: the clause around the number, cut at the last comma or "et" before
+    it (keeping at least three words) and at the first one after it."""
     start, end = clause_bounds(folded, s_start, s_end, q, others)
+    cuts = [start + m.end() for m in re.finditer(r", | et ", folded[start:q.start])
+            if len(folded[start + m.end():q.start].split()) >= 3]
+    if cuts:
+        start = cuts[-1]
     words_before = list(re.finditer(r"\S+", text[start:q.start]))
     if len(words_before) > 25:
         start = start + words_before[-25].start()
+    stop = re.search(r",|;| et | ou |\bet\b", folded[q.end:end])
+    if stop:
+        end = q.end + stop.start()
     after = list(re.finditer(r"\S+", text[q.end:end]))
-    if len(after) > 12:
-        end = q.end + after[11].end()
+    if len(after) > 15:
+        end = q.end + after[14].end()
     while end > start and text[end - 1] in " ,;:.\u00a0":
         end -= 1
     while start < end and text[start] in " ,;:\u00a0":

@@ -38,21 +38,6 @@ class Annotation:
     future: list[tuple[int, int]] = field(default_factory=list)  # future/conditional verbs
 
 
-def annotate(text: str, start: int, end: int, nlp: Any | None) -> Annotation:
-    if nlp is None:
-        return Annotation()
-    doc = nlp(text[start:end])
-    ann = Annotation()
-    for tok in doc:
-        ann.pos[start + tok.idx] = tok.pos_
-        if tok.pos_ in ("VERB", "AUX"):
-            morph = tok.morph
-            if "Fut" in morph.get("Tense") or "Cnd" in morph.get("Mood"):
-                ann.future.append((start + tok.idx, start + tok.idx + len(tok)))
-    ann.ents = [(start + e.start_char, start + e.end_char, e.label_) for e in doc.ents]
-    return ann
-
-
 def pipe(text: str, spans: list[tuple[int, int]], nlp: Any | None) -> list[Annotation]:
     """Annotations for several chunks, batched through the model."""
     if nlp is None:

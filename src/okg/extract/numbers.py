@@ -227,6 +227,8 @@ def _quantity(folded: str, m: re.Match, lang: str) -> Quantity | None:
         value, scaled = value * mult, True
     if m["words"] is not None and raw in _ARTICLES and not scaled:
         return None
+    if m["words"] is not None and re.search(r"(?:^|[^\w])(?:les|ces|leurs|nos|the|these|those)\s$", folded[max(0, m.start() - 7):m.start()]):
+        return None                       # "les deux pays": refers back to things already named
     if unit is None:
         cur = _currency_at(folded, end)
         if cur:

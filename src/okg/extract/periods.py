@@ -93,14 +93,14 @@ def period_mentions(folded: str, start: int, end: int, published: dt.date | None
 
 # --- status -------------------------------------------------------------------------------
 _TARGET = re.compile(
-    r"\b(?:objectifs?|vise|visent|viser|visant|visera|ambitionne|ambition|cible|ciblent|escompte|"
+    r"\b(?:objectifs?|vise a|visent a|viser|visera|ambitionne|ambition|escompte|escomptes?|"
     r"attendu|attendus|attendues|prevoit de|prevoient de|entend|entendent|a l'horizon|d'ici|"
-    r"porter a|permettra|permettront|devra|devront|creation de|creer|generer|drainer|mobiliser|"
-    r"target|targets|aims?|goal|plans? to|will create|will generate|by 20\d\d)\b")
+    r"porter a|permettra|permettront|devra|devront|"
+    r"target|targets|aims? to|goal|plans? to|will create|will generate|by 20\d\d)\b")
 _FORECAST = re.compile(
     r"\b(?:devrait|devraient|pourrait|pourraient|previsions?|projections?|anticipe|anticipent|"
     r"s'attend|s'attendent|table sur|tablent sur|estime que|prevu|prevue|prevus|"
-    r"expected|forecasts?|projected|should|likely|could reach|is set to)\b")
+    r"expects?|expected|forecasts?|projected|should|likely|could reach|is set to)\b")
 _PAST = re.compile(r"\b(?:a|ont|avait|avaient)\s+(?:\w+\s)?(?:\w+(?:e|es|is|it|u|us))\b|\b\w+(?:ait|aient)\b")
 
 
