@@ -154,6 +154,11 @@ def copy_rules(s: Schema, properties: Iterable[URIRef], source: str = "?g", delt
     return out
 
 
+def _distinct(a: str, p: URIRef, b: str) -> str:
+    """Each triple once, whatever the number of article graphs stating it (joins would multiply)."""
+    return f"{{ SELECT DISTINCT {a} {b} WHERE {{ GRAPH ?g {{ {a} {_iri(p)} {b} }} }} }}"
+
+
 def join_rules(s: Schema) -> list[Rule]:
     """prp-trp and prp-spo2: rules joining two or more triples, run until nothing is new."""
     out = []
@@ -161,10 +166,10 @@ def join_rules(s: Schema) -> list[Rule]:
         new = f"?x {_iri(q)} ?z"
         out.append(Rule(f"transitive {q}",
                         f"INSERT {{ GRAPH <{INFERRED_GRAPH}> {{ {new} }} GRAPH <{DELTA}> {{ {new} }} }} WHERE {{ "
-                        f"GRAPH ?g1 {{ ?x {_iri(q)} ?y }} GRAPH ?g2 {{ ?y {_iri(q)} ?z }} "
+                        f"{_distinct('?x', q, '?y')} {_distinct('?y', q, '?z')} "
                         f"FILTER NOT EXISTS {{ GRAPH ?h {{ {new} }} }} }}", "join", frozenset({q}), q))
     for q, chain in s.chains:
-        steps = " ".join(f"GRAPH ?g{i} {{ ?v{i} {_iri(p)} ?v{i + 1} }}" for i, p in enumerate(chain))
+        steps = " ".join(_distinct(f"?v{i}", p, f"?v{i + 1}") for i, p in enumerate(chain))
         new = f"?v0 {_iri(q)} ?v{len(chain)}"
         out.append(Rule(f"chain {q}",
                         f"INSERT {{ GRAPH <{INFERRED_GRAPH}> {{ {new} }} GRAPH <{DELTA}> {{ {new} }} }} WHERE {{ "
@@ -236,13 +241,19 @@ def _functional_conflicts(store, s: Schema) -> None:
 def materialise(store, ontology: Graph, progress=None) -> int:
     """Fill the inferred graph of an OxStore with the useful OWL RL entailments; their number."""
     s = schema(ontology)
-    log = progress or (lambda rule: None)
+    import time
+
+    def run(rule: Rule, text: str | None = None) -> None:
+        start = time.perf_counter()
+        store.update(text or rule.text)
+        if progress:
+            progress(rule, time.perf_counter() - start)
+
     store.update(f"DROP SILENT GRAPH <{INFERRED_GRAPH}> ; DROP SILENT GRAPH <{DELTA}> ; DROP SILENT GRAPH <{NEXT}>")
     used = _used_properties(store)
     copy_props = {p for p in used if s.images(p)}
     for rule in copy_rules(s, copy_props):
-        log(rule)
-        store.update(rule.text)
+        run(rule)
     joins = join_rules(s)
     grown: set[URIRef] | None = None  # None: first round, every join rule runs
     while True:
@@ -251,8 +262,7 @@ def materialise(store, ontology: Graph, progress=None) -> int:
             if grown is None or rule.reads & grown:
                 while True:  # a transitive rule doubles the paths it knows each time
                     before = _count(store, DELTA)
-                    log(rule)
-                    store.update(rule.text)
+                    run(rule)
                     if rule.writes not in rule.reads or _count(store, DELTA) == before:
                         break
         if not _count(store, DELTA):
@@ -262,14 +272,12 @@ def materialise(store, ontology: Graph, progress=None) -> int:
         new_props = _predicates(store, DELTA)
         grown |= new_props
         for rule in copy_rules(s, {p for p in new_props if s.images(p)}, source=f"<{DELTA}>", delta=True):
-            log(rule)
-            store.update(rule.text)
+            run(rule)
         grown |= _predicates(store, NEXT)
     store.update(f"DROP SILENT GRAPH <{DELTA}> ; DROP SILENT GRAPH <{NEXT}>")
     _functional_conflicts(store, s)
     for rule in type_rules(s) + CLEAN:
-        log(rule)
-        store.update(PREFIXES + rule.text if rule.stage == "clean" else rule.text)
+        run(rule, PREFIXES + rule.text if rule.stage == "clean" else rule.text)
     return _count(store, INFERRED_GRAPH)
 
 

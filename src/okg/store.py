@@ -22,6 +22,8 @@ EXTENSIONS = {"turtle": "ttl", "n3": "ttl", "rdf": "xml", "owl": "xml", "json": 
               "ntriples": "nt", "nquads": "nq"}
 DATASET_FORMATS = {"trig", "nq", "jsonld"}
 PACKAGE_DATA = Path(__file__).parent / "data"
+_UMASK = os.umask(0)  # read the process umask (there is no getter) and restore it at once
+os.umask(_UMASK)
 
 
 def find_root(start: Path | str | None = None) -> Path:
@@ -108,6 +110,7 @@ def write_files(files: Mapping[Path, str]) -> None:
         for path, text in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; a written file should not be private
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
                 out.write(text)
             temps.append((tmp, path))
