@@ -1,6 +1,5 @@
-"""Docs that run: every `$ okg ...` line of the README (and of docs/README-queries.md, the query
-section it is merged from) exits as shown, the Python session is a doctest, and the query table
-between the README's markers is what `okg queries --format markdown` generates."""
+"""Docs that run: every `$ okg ...` line of the README exits as shown, the Python session is a
+doctest, and the query table between the README's markers is what `okg queries --format markdown` generates."""
 
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ import pytest
 
 from conftest import ROOT
 
-DOCS = [ROOT / "README.md", ROOT / "docs" / "README-queries.md"]
+DOCS = [ROOT / "README.md"]
 # Long-running servers cannot be run as one-shot lines.
 NOT_RUN = {"serve": "starts a server that runs until stopped"}
 
@@ -98,10 +97,6 @@ def _block_check(path: Path):
 
 def test_readme_query_table_is_generated_from_the_headers():
     _block_check(ROOT / "README.md")
-
-
-def test_query_section_table_is_generated_from_the_headers():
-    _block_check(ROOT / "docs" / "README-queries.md")
 
 
 def test_okg_queries_update_rewrites_the_block(tmp_path):

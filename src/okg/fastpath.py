@@ -134,23 +134,32 @@ def _template(prop: URIRef, flipped: bool) -> str:
     return f"?o {_iri(prop)} ?s" if flipped else f"?s {_iri(prop)} ?o"
 
 
-def copy_rules(s: Schema, properties: Iterable[URIRef], source: str = "?g", delta: bool = False) -> list[Rule]:
-    """prp-spo1/eqp/inv/symp: each triple of p yields its images, in one update per property."""
+def _guarded(template: str) -> str:
+    return f"FILTER NOT EXISTS {{ GRAPH ?h {{ {template} }} }}"
+
+
+def copy_rules(s: Schema, properties: Iterable[URIRef], asserted: set[URIRef], source: str = "?g",
+               delta: bool = False) -> list[Rule]:
+    """prp-spo1/eqp/inv/symp: each triple of p yields all its images in one pass.
+
+    An image whose property also occurs in the articles is inserted only if not asserted there
+    (okg keeps entailments only); the others need no check. Images with a literal subject are
+    dropped by the store, as SPARQL Update says. In later rounds (`delta`) only new images are
+    inserted, and recorded as the next round's delta.
+    """
     out = []
     for p in sorted(properties):
-        images = sorted(s.images(p))
-        for flipped in (False, True):
-            group = [_template(q, f) for q, f in images if f == flipped]
-            if not group:
+        images = [_template(q, f) for q, f in sorted(s.images(p))]
+        free = [t for t in images if URIRef(t.split()[1][1:-1]) not in asserted and not delta]
+        where = f"GRAPH {source} {{ ?s {_iri(p)} ?o }}"
+        if free:
+            out.append(Rule(f"copy {p}", f"INSERT {{ GRAPH <{INFERRED_GRAPH}> {{ {' . '.join(free)} }} }} WHERE {{ {where} }}", "copy"))
+        for t in images:
+            if t in free:
                 continue
-            where = f"GRAPH {source} {{ ?s {_iri(p)} ?o }}" + (" FILTER(!isLiteral(?o))" if flipped else "")
-            if delta:  # later rounds: only what is new, also recorded as the next delta
-                for t in group:
-                    out.append(Rule(f"copy {p}", f"INSERT {{ GRAPH <{INFERRED_GRAPH}> {{ {t} }} GRAPH <{NEXT}> {{ {t} }} }} "
-                                                f"WHERE {{ {where} FILTER NOT EXISTS {{ GRAPH ?h {{ {t} }} }} }}", "copy"))
-            else:
-                body = " . ".join(group)
-                out.append(Rule(f"copy {p}", f"INSERT {{ GRAPH <{INFERRED_GRAPH}> {{ {body} }} }} WHERE {{ {where} }}", "copy"))
+            also = f" GRAPH <{NEXT}> {{ {t} }}" if delta else ""
+            out.append(Rule(f"copy {p} → {t.split()[1]}", f"INSERT {{ GRAPH <{INFERRED_GRAPH}> {{ {t} }}{also} }} "
+                                                          f"WHERE {{ {where} {_guarded(t)} }}", "copy"))
     return out
 
 
@@ -166,51 +175,58 @@ def join_rules(s: Schema) -> list[Rule]:
         new = f"?x {_iri(q)} ?z"
         out.append(Rule(f"transitive {q}",
                         f"INSERT {{ GRAPH <{INFERRED_GRAPH}> {{ {new} }} GRAPH <{DELTA}> {{ {new} }} }} WHERE {{ "
-                        f"{_distinct('?x', q, '?y')} {_distinct('?y', q, '?z')} "
-                        f"FILTER NOT EXISTS {{ GRAPH ?h {{ {new} }} }} }}", "join", frozenset({q}), q))
+                        f"{_distinct('?x', q, '?y')} {_distinct('?y', q, '?z')} {_guarded(new)} }}",
+                        "join", frozenset({q}), q))
     for q, chain in s.chains:
         steps = " ".join(_distinct(f"?v{i}", p, f"?v{i + 1}") for i, p in enumerate(chain))
         new = f"?v0 {_iri(q)} ?v{len(chain)}"
         out.append(Rule(f"chain {q}",
                         f"INSERT {{ GRAPH <{INFERRED_GRAPH}> {{ {new} }} GRAPH <{DELTA}> {{ {new} }} }} WHERE {{ "
-                        f"{steps} FILTER NOT EXISTS {{ GRAPH ?h {{ {new} }} }} }}", "join", frozenset(chain), q))
+                        f"{steps} {_guarded(new)} }}", "join", frozenset(chain), q))
     return out
 
 
 def type_rules(s: Schema) -> list[Rule]:
-    """prp-dom, prp-rng, then cax-sco/cax-eqc over every type (the class hierarchy is closed)."""
+    """prp-dom, prp-rng, cax-sco and cax-eqc at once: one update per class.
+
+    With the class hierarchy closed, x is a D when x is the subject of a property whose domain
+    is a subclass of D, the object of one whose range is, or is typed with a strict subclass.
+    """
+    below: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for c, ups in s.supers.items():
+        for d in ups:
+            below[d].add(c)
+    classes = set(below) | {c for cs in s.domains.values() for c in cs} | {c for cs in s.ranges.values() for c in cs}
     out = []
-    for p in sorted(set(s.domains) | set(s.ranges)):
-        for classes, var, guard in ((s.domains[p], "?s", ""), (s.ranges[p], "?o", " FILTER(!isLiteral(?o))")):
-            if classes:
-                body = " . ".join(f"{var} a {_iri(c)}" for c in sorted(classes))
-                out.append(Rule(f"domain/range {p}", f"INSERT {{ GRAPH <{INFERRED_GRAPH}> {{ {body} }} }} "
-                                                     f"WHERE {{ GRAPH ?g {{ ?s {_iri(p)} ?o }}{guard} }}", "type"))
-    for c in sorted(s.supers):
-        body = " . ".join(f"?x a {_iri(d)}" for d in sorted(s.supers[c]))
-        out.append(Rule(f"subclass {c}", f"INSERT {{ GRAPH <{INFERRED_GRAPH}> {{ {body} }} }} "
-                                         f"WHERE {{ GRAPH ?g {{ ?x a {_iri(c)} }} }}", "subclass"))
+    for d in sorted(classes):
+        family = below[d] | {d}
+        ways = [f"{{ GRAPH ?g {{ ?x {_iri(p)} ?o }} }}" for p in sorted(s.domains) if s.domains[p] & family]
+        ways += [f"{{ GRAPH ?g {{ ?o {_iri(p)} ?x }} FILTER(!isLiteral(?x)) }}" for p in sorted(s.ranges) if s.ranges[p] & family]
+        if below[d]:
+            ways.append(f"{{ GRAPH ?g {{ ?x a ?c }} VALUES ?c {{ {' '.join(_iri(c) for c in sorted(below[d]))} }} }}")
+        new = f"?x a {_iri(d)}"
+        out.append(Rule(f"type {d}", f"INSERT {{ GRAPH <{INFERRED_GRAPH}> {{ {new} }} }} WHERE {{ "
+                                     f"{{ SELECT DISTINCT ?x WHERE {{ {' UNION '.join(ways)} }} }} {_guarded(new)} }}", "type"))
     return out
 
 
-CLEAN = [
-    # Only entailments, never what an article (or the ontology) asserts.
-    Rule("asserted", f"DELETE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} "
-                     f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{INFERRED_GRAPH}>) }}", "clean"),
-    # okg.reason.useful: about okg resources, no blank nodes, no trivial types.
-    Rule("useful", f"DELETE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} "
-                   f"FILTER(!isIRI(?s) || !STRSTARTS(STR(?s), \"{ID}\") || isBlank(?o) "
-                   f"|| (?p = rdf:type && ?o IN ({', '.join(_iri(t) for t in TRIVIAL)})) "
-                   f"|| (?p = owl:sameAs && sameTerm(?s, ?o))) }}", "clean"),
-]
-PREFIXES = f"PREFIX rdf: <{RDF}>\nPREFIX owl: <{OWL}>\n"
+# okg.reason.useful: about okg resources, no blank nodes, no trivial types.
+CLEAN = Rule("useful", f"PREFIX rdf: <{RDF}> PREFIX owl: <{OWL}> "
+                       f"DELETE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} "
+                       f"FILTER(!isIRI(?s) || !STRSTARTS(STR(?s), \"{ID}\") || isBlank(?o) "
+                       f"|| (?p = rdf:type && ?o IN ({', '.join(_iri(t) for t in TRIVIAL)})) "
+                       f"|| (?p = owl:sameAs && sameTerm(?s, ?o))) }}", "clean")
 
 
 def rules(ontology: Graph) -> list[Rule]:
-    """Every rule the ontology gives, in the order materialise() runs them (for reading)."""
+    """Every rule the ontology gives (first round, every image guarded), for reading."""
     s = schema(ontology)
     props = set(s.super_props) | set(s.inverse) | s.symmetric
-    return copy_rules(s, props) + join_rules(s) + type_rules(s) + CLEAN
+    return copy_rules(s, props, asserted=set(_all_images(s, props))) + join_rules(s) + type_rules(s) + [CLEAN]
+
+
+def _all_images(s: Schema, props) -> set[URIRef]:
+    return {q for p in props for q, _ in s.images(p)}
 
 
 # ---------------------------------------------------------------- running them
@@ -226,33 +242,46 @@ def _predicates(store, graph: URIRef) -> set[URIRef]:
     return {URIRef(r["p"].value) for r in rows}
 
 
+def _asserted(store, props: Iterable[URIRef]) -> set[URIRef]:
+    """Which of these properties some graph other than the inferred one uses."""
+    return {p for p in props if store.store.query(
+        f"ASK {{ GRAPH ?g {{ ?s {_iri(p)} ?o }} FILTER(?g != <{INFERRED_GRAPH}>) }}")}
+
+
 def _functional_conflicts(store, s: Schema) -> None:
     """prp-fp / prp-ifp: two values of a functional property would make owlrl equate them."""
     for p, forward in [(p, True) for p in sorted(s.functional)] + [(p, False) for p in sorted(s.inverse_functional)]:
-        a, b = ("?x", "?y") if forward else ("?y", "?x")
-        query = (f"SELECT ?x ?y1 ?y2 WHERE {{ {a.replace('?y', '?y1')} {_iri(p)} {b.replace('?y', '?y1')} . "
-                 f"{a.replace('?y', '?y2')} {_iri(p)} {b.replace('?y', '?y2')} FILTER(!sameTerm(?y1, ?y2)) }} LIMIT 1")
-        for row in store.store.query(query, use_default_graph_as_union=True):
-            raise OkgError(str(row["x"].value), f"{'' if forward else 'inverse '}functional property <{p}> has two values "
-                           f"({row['y1']} and {row['y2']}): OWL RL would make them owl:sameAs, which the fast path does not derive",
+        key, other = ("?x", "?y") if forward else ("?y", "?x")
+        pattern = f"?x {_iri(p)} ?y" if forward else f"?y {_iri(p)} ?x"
+        query = (f"SELECT ?x (MIN(STR({other})) AS ?a) (MAX(STR({other})) AS ?b) WHERE {{ GRAPH ?g {{ {pattern} }} }} "
+                 f"GROUP BY ?x HAVING (COUNT(DISTINCT {other}) > 1) LIMIT 1").replace(f"GROUP BY ?x", f"GROUP BY {key}")
+        query = query.replace("SELECT ?x", f"SELECT {key}")
+        for row in store.store.query(query):
+            raise OkgError(row[key[1:]].value, f"{'' if forward else 'inverse '}functional property <{p}> has two values "
+                           f"({row['a'].value} and {row['b'].value}): OWL RL would make them owl:sameAs, "
+                           "which the fast path does not derive",
                            "fix the data (okg validate flags it), or infer with owlrl (okg build)")
 
 
 def materialise(store, ontology: Graph, progress=None) -> int:
-    """Fill the inferred graph of an OxStore with the useful OWL RL entailments; their number."""
-    s = schema(ontology)
+    """Fill the inferred graph of an OxStore with the useful OWL RL entailments; their number.
+
+    progress(rule, seconds) is called after each update.
+    """
     import time
 
-    def run(rule: Rule, text: str | None = None) -> None:
+    s = schema(ontology)
+
+    def run(rule: Rule) -> None:
         start = time.perf_counter()
-        store.update(text or rule.text)
+        store.update(rule.text)
         if progress:
             progress(rule, time.perf_counter() - start)
 
     store.update(f"DROP SILENT GRAPH <{INFERRED_GRAPH}> ; DROP SILENT GRAPH <{DELTA}> ; DROP SILENT GRAPH <{NEXT}>")
-    used = _used_properties(store)
-    copy_props = {p for p in used if s.images(p)}
-    for rule in copy_rules(s, copy_props):
+    copy_props = {p for p in set(s.super_props) | set(s.inverse) | s.symmetric if s.images(p)}
+    asserted = _asserted(store, _all_images(s, copy_props))
+    for rule in copy_rules(s, copy_props, asserted):
         run(rule)
     joins = join_rules(s)
     grown: set[URIRef] | None = None  # None: first round, every join rule runs
@@ -267,23 +296,16 @@ def materialise(store, ontology: Graph, progress=None) -> int:
                         break
         if not _count(store, DELTA):
             break
-        grown = set()
         store.update(f"DROP SILENT GRAPH <{NEXT}>")
         new_props = _predicates(store, DELTA)
-        grown |= new_props
-        for rule in copy_rules(s, {p for p in new_props if s.images(p)}, source=f"<{DELTA}>", delta=True):
+        for rule in copy_rules(s, {p for p in new_props if s.images(p)}, asserted, source=f"<{DELTA}>", delta=True):
             run(rule)
-        grown |= _predicates(store, NEXT)
+        grown = new_props | _predicates(store, NEXT)
     store.update(f"DROP SILENT GRAPH <{DELTA}> ; DROP SILENT GRAPH <{NEXT}>")
     _functional_conflicts(store, s)
-    for rule in type_rules(s) + CLEAN:
-        run(rule, PREFIXES + rule.text if rule.stage == "clean" else rule.text)
+    for rule in type_rules(s) + [CLEAN]:
+        run(rule)
     return _count(store, INFERRED_GRAPH)
-
-
-def _used_properties(store) -> set[URIRef]:
-    rows = store.store.query(f"SELECT DISTINCT ?p WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{INFERRED_GRAPH}>) }}")
-    return {URIRef(r["p"].value) for r in rows}
 
 
 # ---------------------------------------------------------------- fast build
