@@ -26,6 +26,11 @@ from .namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, bind_prefixes
 from .store import DATASET_FORMATS, GRAPH_FORMATS, find_root, format_of
 
 MARKER = "okg-source.json"
+# The RDF merge of every graph but the inferred one, kept as a hidden graph: Oxigraph 0.5's
+# union default graph repeats a triple once per graph holding it (oxigraph issue #1919), which
+# would inflate COUNTs and slow every lookup of shared facts. Queries read this graph (plus the
+# inferred graph, disjoint from it by construction) as their default graph.
+UNION_GRAPH = URIRef("https://w3id.org/okg/graph/union")
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _POSITION = re.compile(r"(?:error at |line )(\d+)(?::(\d+))?", re.I)
 
@@ -147,11 +152,19 @@ class OxStore:
                 where = f"{path}:{m[1]}" if m else str(path)
                 raise OkgError(where, f"{GRAPH_FORMATS[key]} syntax error: {message[:200]}",
                                "fix the file or pick the right --format") from None
-        self.store.flush() if self.path else None
+        self.refresh_union()
 
     def load_dataset(self, dataset: Dataset) -> None:
         self.store.clear()
         self.store.bulk_extend(quads_of(dataset))
+        self.refresh_union()
+
+    def refresh_union(self) -> None:
+        """Rebuild the hidden merge of the asserted graphs (call after changing them)."""
+        self.store.update(f"DROP SILENT GRAPH <{UNION_GRAPH}> ; INSERT {{ GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }} }} "
+                          f"WHERE {{ {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{INFERRED_GRAPH}>) }} UNION {{ ?s ?p ?o }} }}")
+        if self.path:
+            self.store.flush()
 
     def ensure_loaded(self, paths: list[Path], fmt: str | None = None) -> bool:
         """Load unless the store at PATH already holds exactly these files. True if it loaded."""
@@ -174,22 +187,21 @@ class OxStore:
     # ------------------------------------------------------------ reading
 
     def graphs(self) -> list[str]:
-        return sorted(g.value for g in self.store.named_graphs())
+        """The dataset's named graphs (articles, ontology, inferred), without the hidden merge."""
+        return sorted(g.value for g in self.store.named_graphs() if g.value != str(UNION_GRAPH))
 
     def __len__(self) -> int:
-        return len(self.store)
+        """Quads of the dataset (the hidden merge not counted)."""
+        rows = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }} }}")
+        return len(self.store) - int(next(iter(rows))["n"].value)
 
     def native(self, text: str, bindings: Mapping[Variable, Any] | None = None,
                with_inferred: bool = True, where: str = "query") -> Any:
         """Run SPARQL on the union of the named graphs; pyoxigraph's own result object."""
         ox = _ox()
-        options: dict[str, Any] = {}
-        if with_inferred:
-            options["use_default_graph_as_union"] = True
-        else:
-            names = [ox.NamedNode(g) for g in self.graphs() if g != str(INFERRED_GRAPH)]
-            options["default_graph"] = names
-            options["named_graphs"] = names
+        names = [ox.NamedNode(g) for g in self.graphs() if with_inferred or g != str(INFERRED_GRAPH)]
+        default = [ox.NamedNode(str(UNION_GRAPH))] + ([ox.NamedNode(str(INFERRED_GRAPH))] if with_inferred else [])
+        options: dict[str, Any] = {"default_graph": default, "named_graphs": names}
         if bindings:  # a VALUES block, as for remote endpoints (substitution needs projected variables)
             text = q.with_values(text, bindings)
         try:

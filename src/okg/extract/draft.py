@@ -13,9 +13,9 @@ from . import nlp as N
 from .gazetteer import Gazetteer, from_sheets
 from .indicators import Draft, SentenceContext, sentence_indicators
 from .numbers import quantities
-from .periods import date_line, period_mentions
+from .periods import date_line, dateline, future_verbs, period_mentions
 from .relations import conventions, group_mentions, programme_links
-from .text import chunks, fold, language, sentences
+from .text import Span, chunks, fold, language, norm_name, sentences
 
 PRIORITY = {"acronym": 0, "rule": 1, "split": 1, "caps": 2, "gazetteer": 3, "ner": 6}
 KIND_PRIORITY = {"organisations": 0, "programmes": 1, "regions": 2, "sectors": 4}
@@ -60,16 +60,89 @@ def _chunk_mentions(text: str, folded: str, start: int, end: int, ann: N.Annotat
     return _resolve_overlaps(found)
 
 
-def _subject(in_sent: list[E.Mention], d: Draft, carried: E.Mention | None) -> E.Mention | None:
+def _subject(folded: str, sent_start: int, in_sent: list[E.Mention], d: Draft,
+             carried: E.Mention | None) -> E.Mention | None:
     """What a figure is about: the nearest body, programme or sector before it in the
-    sentence; a place only when nothing else is named; else the previous sentence's."""
+    sentence; else a place that opens its clause ("La région de X accueillera ..."); else
+    the previous sentence's; else a place named before it ("au Maroc")."""
     before = [m for m in in_sent if m.end <= d.quantity.start]
-    actors = [m for m in before if m.kind != "regions"]
+    actors = [m for m in before if m.kind != "regions"] or [
+        m for m in before if _place_as_subject(folded, sent_start, m)]
     if actors:
         return actors[-1]
     if carried is not None:
         return carried
     return before[-1] if before else None
+
+
+_SUBJECT_PLACE = re.compile(
+    r"(?:^|[,;:]|\bet)\s*(?:(?:la|le|les|l')\s*)?(?:(?:region|ville|province|prefecture|commune|capitale|wilaya|"
+    r"royaume|pays|metropole)\s+(?:de la|de l'|de|du|d'|des)?\s*(?:(?:la|le|l')\s*)?)?$")
+
+
+def _place_as_subject(folded: str, sent_start: int, m: E.Mention) -> bool:
+    """A place that opens its clause ("Tanger accueillera", "La région de Fès-Meknès a
+    attiré") is what the clause is about; "à Rabat", "au Maroc" only say where."""
+    return _SUBJECT_PLACE.search(folded[sent_start:m.start]) is not None
+
+
+# "le secteur a réalisé ...", "ce secteur emploie ...": a sector the sentence does not name.
+_BARE_SECTOR = re.compile(r"\b(?:le|ce|du|au) secteur\b|\b(?:la|cette) filiere\b")
+_ECONOMY = re.compile(r"(?:prive|prives|public|publics|informel|formel|non agricole)$")
+_ADJECTIVE = re.compile(r"(?:iques?|aires?|iels?|ielles?|iers?|ieres?|ales?|aux|ifs?|ives?|iles?|iens?|iennes?)$")
+
+
+def _sector_phrase(folded: str, start: int, end: int, ann: N.Annotation) -> str | None:
+    """How folded[start:end] last says "le secteur": "unnamed" ("le secteur a réalisé"),
+    "economy" ("le secteur privé": a part of the economy, not an industry), or None when it
+    names or describes one ("le secteur de l'offshoring", "le secteur automobile")."""
+    found = None
+    for m in _BARE_SECTOR.finditer(folded, start, end):
+        nxt = re.match(r"\s+([\w'-]+)", folded[m.end():end])
+        word = nxt.group(1) if nxt else ""
+        pos = ann.pos.get(m.end() + nxt.start(1)) if nxt else None
+        if _ECONOMY.match(word):
+            found = "economy"
+        elif re.fullmatch(r"de|du|des|d'.*", word) or pos in ("ADJ", "NOUN", "PROPN") or (
+                pos is None and _ADJECTIVE.search(word)):
+            found = None
+        else:
+            found = "unnamed"
+    return found
+
+
+class _Sectors:
+    """The article's sector mentions, indexed for 'le secteur' (bisect, not a scan per figure:
+    a 10 MB article may say it thousands of times)."""
+
+    def __init__(self, mentions: list[E.Mention]) -> None:
+        self.all = sorted((m for m in mentions if m.kind == "sectors"), key=lambda m: m.start)
+        self.starts = [m.start for m in self.all]
+        count = Counter(self._key(m) for m in self.all)
+        top = max(count.values(), default=0)
+        self.main = [m for m in self.all if count[self._key(m)] == top]   # the most named
+        self.main_starts = [m.start for m in self.main]
+
+    @staticmethod
+    def _key(m: E.Mention) -> str:
+        return m.entry.id if m.entry is not None else (m.acronym or norm_name(m.name))
+
+
+def _sector_subject(sectors: _Sectors | None, d: Draft, para_start: int, sent_start: int,
+                    in_sent: list[E.Mention]) -> E.Mention | None:
+    """'le secteur' unnamed: the sector named last earlier in the same paragraph, else the
+    article's main sector (the one it names most; of several, the latest named before);
+    with no sector at all (or ``sectors`` None: "le secteur privé"), a body or programme
+    this sentence names before the figure, else no subject (the previous sentence's body is
+    not 'the sector')."""
+    if sectors is not None and sectors.all:
+        i = bisect.bisect_left(sectors.starts, sent_start)
+        if i and sectors.all[i - 1].start >= para_start:
+            return sectors.all[i - 1]
+        j = bisect.bisect_left(sectors.main_starts, sent_start)
+        return sectors.main[j - 1] if j else sectors.main[0]
+    named = [m for m in in_sent if m.kind in ("organisations", "programmes") and m.end <= d.quantity.start]
+    return named[-1] if named else None
 
 
 def _metadata(text: str, published: dt.date | None) -> dict[str, Any]:
@@ -113,13 +186,22 @@ def extract_text(text: str, *, file: str, gazetteer: Gazetteer | None = None,
     mentions: list[E.Mention] = []
     drafts: list[Draft] = []
     sents: list[tuple[int, int]] = []
+    sector_refs: list[tuple[Draft, int, int, list[E.Mention]]] = []
+    dl = dateline(text)
+    index: tuple[int, _Sectors] | None = None          # sector mentions so far, for "le secteur"
     qi = 0
     for span in chunks(text):
         ann = N.pipe(text, [(span.start, span.end)], model)[0]
+        if model is None:
+            ann.future = future_verbs(text, folded, span.start, span.end)
         chunk_mentions = _chunk_mentions(text, folded, span.start, span.end, ann, gaz)
         mentions += chunk_mentions
         ctx, last_subject, para_end = SentenceContext(), None, -1
         for sent in sentences(text, span.start, span.end):
+            if dl and dl[1] <= sent.start < dl[2]:      # "Casablanca, le 12 mars 2019 - ": not a clause
+                if sent.end <= dl[2]:
+                    continue
+                sent = Span(dl[2], sent.end)
             sents.append((sent.start, sent.end))
             if text.rfind("\n", 0, sent.start) > para_end:   # a new paragraph: no carry-over
                 ctx, para_end = SentenceContext(), sent.start
@@ -134,10 +216,16 @@ def extract_text(text: str, *, file: str, gazetteer: Gazetteer | None = None,
                                         published, [f for f in ann.future if sent.start <= f[0] < sent.end], currency)
             in_sent = [m for m in chunk_mentions if sent.start <= m.start < sent.end]
             for d in found:
-                d.subject = _subject(in_sent, d, last_subject)
-                # "le secteur emploie ...": the sector the article last named.
-                if re.search(r"\b(?:le|ce|du|au) secteur\b(?! d)", folded[sent.start:d.quantity.start]):
-                    d.subject = next((m for m in reversed(mentions) if m.kind == "sectors" and m.start < sent.start), d.subject)
+                d.subject = _subject(folded, sent.start, in_sent, d, last_subject)
+                said = _sector_phrase(folded, sent.start, d.quantity.start, ann)
+                if said and not any(m.kind == "sectors" and m.end <= d.quantity.start for m in in_sent):
+                    ref = (d, text.rfind("\n", 0, sent.start) + 1, sent.start, in_sent)
+                    if said == "unnamed" and (index is None or index[0] != len(mentions)):
+                        index = (len(mentions), _Sectors(mentions))
+                    # "le secteur privé": only a body this sentence names, never a sector
+                    d.subject = _sector_subject(index[1] if said == "unnamed" else None, *ref)
+                    if said == "unnamed":
+                        sector_refs.append(ref)        # again once every mention is known
                 last_subject = d.subject or last_subject
             actors = [m for m in in_sent if m.kind != "regions"]
             if found:                       # "Il employait ...": what the last figures were about
@@ -146,6 +234,10 @@ def extract_text(text: str, *, file: str, gazetteer: Gazetteer | None = None,
                 last_subject = actors[0]
             drafts += found
     mentions = _acronym_mentions(text, mentions)
+    if sector_refs:
+        every = _Sectors(mentions)
+        for ref in sector_refs:
+            ref[0].subject = _sector_subject(every, *ref)
     return _sheet(text, file, meta, lang, mentions, drafts, sents, gaz, published)
 
 

@@ -125,7 +125,9 @@ class Gazetteer:
                     continue
                 forms.add(fold(form).strip())
         ordered = sorted(forms, key=len, reverse=True)
-        body = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in ordered) or "(?!)"
+        # "Tanger-Tétouan-Al Hoceïma", "Tanger Tétouan Al-Hoceima", "Béni-Mellal": hyphens and
+        # spaces between the words of a name are interchangeable (accents are folded already).
+        body = "|".join(r"[\s-]+".join(re.escape(w) for w in re.split(r"[\s-]+", f)) for f in ordered) or "(?!)"
         self._rx = re.compile(rf"(?<!-)(?:{body})")
 
     def _candidates(self, matched: str, surface: str) -> Iterator[Entry]:

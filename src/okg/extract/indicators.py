@@ -115,6 +115,28 @@ def quote_bounds(text: str, folded: str, s_start: int, s_end: int, q: Quantity, 
     return start, end
 
 
+def with_period(folded: str, quote: tuple[int, int], period: PeriodMention | None, qs: list[Quantity],
+                span: tuple[int, int]) -> tuple[int, int]:
+    """The quote stretched to the period expression the figure took ("50.000 emplois d'ici
+    2025", "L'an dernier, le secteur a réalisé ...") when it stands in the same clause: no
+    sentence break, no other figure and only a few words between them."""
+    start, end = quote
+    if period is None or not (span[0] <= period.start and period.end <= span[1]):
+        return quote
+    if period.start >= end:
+        gap, limit, new = (end, period.start), 6, (start, period.end)
+    elif period.end <= start:
+        gap, limit, new = (period.end, start), 12, (period.start, end)
+    else:
+        return (min(start, period.start), max(end, period.end))
+    between = folded[gap[0]:gap[1]]
+    if re.search(r"[.;:!?()\n]|\b(?:qui|que|dont|contre|alors|tandis|mais)\b", between) or len(between.split()) > limit:
+        return quote
+    if any(gap[0] <= o.num_start < gap[1] and not o.year for o in qs):
+        return quote
+    return new
+
+
 def sentence_indicators(text: str, folded: str, span: tuple[int, int], qs: list[Quantity],
                         periods: list[PeriodMention], ctx: SentenceContext, published: dt.date | None,
                         future: list[tuple[int, int]], default_currency: str | None) -> list[Draft]:
@@ -149,7 +171,7 @@ def sentence_indicators(text: str, folded: str, span: tuple[int, int], qs: list[
         if period is None and st == "actual" and published and not (period_m and period_m.cue == "relative"):
             period = str(published.year)   # a present-tense fact is true at the article's date
         window = folded[c_start:c_end]
-        qs_ = quote_bounds(text, folded, s_start, s_end, q, qs)
+        qs_ = with_period(folded, quote_bounds(text, folded, s_start, s_end, q, qs), period_m, qs, span)
         out.append(Draft(q, measure(unit, window, q.num_start - c_start), period, st, qs_, span))
         out[-1].quantity.unit = unit
     if out:

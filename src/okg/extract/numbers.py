@@ -59,7 +59,7 @@ _NOUNS = {
     "training": r"formations?|trainings?", "startup": r"start-?ups?|jeunes pousses",
     "centre": r"centres?|centers?|centres d'appels?", "country": r"pays|countries|country",
     "contract": r"contrats?|contracts?", "year": r"ans|annees?|years?", "month": r"mois|months?",
-    "day": r"jours?|days?", "seat": r"sieges?|seats?|positions de travail",
+    "day": r"jours?|days?", "seat": r"sieges?|seats?|positions de travail|places?(?! (?:financieres?|boursieres?|de marche|fortes?|offshore|d'affaires))",
     "square-metre": r"m2|m²|metres? carres?|square met(?:re|er)s?", "hectare": r"hectares?|ha",
     "user": r"utilisateurs?|users?", "subscriber": r"abonnes?|subscribers?",
     "household": r"menages?|households?", "school": r"ecoles?|schools?",
@@ -70,6 +70,9 @@ _NOUN_RX = re.compile(
     r"(?:de |d')?(?:(?:nouveaux|nouvelles|nouvel|new|autres|other|premiers|premieres|grands|grandes|"
     r"petites|petits|additional|additionnels|supplementaires|jeunes|full-time|direct)\s)?"
     r"(?P<noun>" + "|".join(f"(?P<{k.replace('-', '_')}>{v})" for k, v in _NOUNS.items()) + r")\b")
+
+# "places" counts seats (campus, training, parking) unless the talk is of a ranking.
+_RANKING = re.compile(r"classement|ranking|palmares|\brang\b|\bgagn|\bperd|\brecul|\bgrimp|\bindice|\bindex")
 
 APPROX = [  # folded cue right before the number (longest first), and its approximation
     (r"pas moins d[e']|au moins|au minimum|minimum|no less than|no fewer than|at least", "at_least"),
@@ -241,6 +244,8 @@ def _quantity(folded: str, m: re.Match, lang: str) -> Quantity | None:
             if nm:
                 unit = next(k.replace("_", "-") for k, v in nm.groupdict().items() if v and k != "noun")
                 end = nm.end()
+                if nm["noun"].startswith("place") and _RANKING.search(folded, max(0, m.start() - 50), end + 50):
+                    return None           # "gagné 5 places au classement": ranks, not seats
     start = m.start()
     pre = _prefix_currency(folded, start) if unit is None else None
     if pre:

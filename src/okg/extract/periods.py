@@ -124,6 +124,20 @@ def status(clause: str, period: str | None, published: dt.date | None, future_te
     return None
 
 
+# French future tense without the model: "accueillera", "créera", "atteindront", "sera".
+_FUTURE_VERB = re.compile(
+    r"\b(?:sera|seront|aura|auront|fera|feront|ira|iront|[a-z]{3,}(?:era|eront|ira|iront|dra|dront|"
+    r"tra|tront|vra|vront|rra|rront|ura|uront))\b")
+_NOT_VERBS = {"camera", "cameras", "mantra", "sierra", "opera", "extra", "ultra", "contra"}
+
+
+def future_verbs(text: str, folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of future-tense verbs in folded[start:end], for when spaCy is unavailable
+    (lowercase words only: "Samira" is a name)."""
+    return [(m.start(), m.end()) for m in _FUTURE_VERB.finditer(folded, start, end)
+            if text[m.start()].islower() and m.group() not in _NOT_VERBS]
+
+
 # --- the article's own date line ------------------------------------------------------------
 _DATE_LINE = [
     re.compile(rf"\b(?P<d>\d{{1,2}})(?:er)?\s+(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b"),
@@ -131,18 +145,72 @@ _DATE_LINE = [
     re.compile(rf"\b(?P<y>{_YEAR})-(?P<mm>\d\d)-(?P<d>\d\d)\b"),
     re.compile(rf"\b(?P<d>\d{{1,2}})/(?P<mm>\d{{1,2}})/(?P<y>{_YEAR})\b"),
 ]
+WEEKDAYS = {d: i for i, d in enumerate("lundi mardi mercredi jeudi vendredi samedi dimanche".split())}
+WEEKDAYS.update({d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())})
+_WEEKDAY = "|".join(WEEKDAYS)
+# A dateline opens the first paragraph: "Casablanca, le 12 mars 2019 -", "Rabat - 5 mai 2015:",
+# "RABAT, 5 mai 2015 (MAP) -", "27 septembre 2018" alone. Matched on folded text.
+_AGENCY = r"\((?:[a-z][a-z&.-]{1,8})\)"
+_DATELINE = re.compile(
+    rf"[ \t]*(?:(?P<place>[a-z][\w'.]*(?:[ -][\w'.]+){{0,3}})\s*(?:{_AGENCY}\s*)?[,:/-]\s*)?"
+    rf"(?:(?:le|the|on)\s+)?(?:(?:{_WEEKDAY}),?\s+)?"
+    rf"(?P<date>\d{{1,2}}(?:er)?\s+(?:{_MONTH})\s+{_YEAR}|(?:{_MONTH})\s+\d{{1,2}},?\s+{_YEAR}"
+    rf"|{_YEAR}-\d\d-\d\d|\d{{1,2}}[/.]\d{{1,2}}[/.]{_YEAR})"
+    rf"(?:,?\s*(?:a\s+)?\d{{1,2}}\s*[h:]\s*\d\d)?\s*(?:{_AGENCY}\s*)?(?P<sep>[-:|]+\s*|$)")
+
+
+def _parse_date(folded: str) -> dt.date | None:
+    for rx in _DATE_LINE + [re.compile(rf"\b(?P<d>\d{{1,2}})\.(?P<mm>\d{{1,2}})\.(?P<y>{_YEAR})\b")]:
+        m = rx.search(folded)
+        if m:
+            g = m.groupdict()
+            month = MONTHS[g["m"]] if g.get("m") else int(g["mm"])
+            try:
+                return dt.date(int(g["y"]), month, int(g["d"]))
+            except ValueError:
+                return None
+    return None
+
+
+def dateline(text: str, max_lines: int = 8) -> tuple[dt.date, int, int] | None:
+    """The dateline that opens an article, as (date, start, end): the span covers place, date
+    and separator ("Casablanca, le 12 mars 2019 - "), so the body's first sentence can start
+    after it. Only the header's short lines and the first body paragraph are looked at; the
+    place must be capitalised as a name is."""
+    pos, n = 0, 0
+    for line in text.splitlines(keepends=True):
+        start, pos = pos, pos + len(line)
+        if not line.strip():
+            continue
+        n += 1
+        f = fold(line.rstrip("\r\n"))
+        m = _DATELINE.match(f)
+        if m and (m["place"] is None or line[m.start("place")].isupper()):
+            day = _parse_date(m["date"])
+            if day is not None:
+                return day, start + m.start() + (len(f) - len(f.lstrip())), start + m.end()
+        if n >= max_lines or len(line.strip()) >= 120:
+            return None                        # past the header: dates are events
+    return None
 
 
 def date_line(text: str, max_lines: int = 8) -> tuple[dt.date, str] | None:
-    """Publication date from a header or 'Publié le' line: (date, the quoted line part).
+    """Publication date from a dateline, a header or 'Publié le' line: (date, the quoted part).
 
-    Only short lines at the top (or a line starting with 'publié'/'posted'/'mis à jour') count:
-    a date inside the body is an event, never the publication date.
+    Only short lines at the top, a dateline opening the first paragraph, or a line starting
+    with 'publié'/'posted'/'mis à jour' count: a date inside the body is an event, never the
+    publication date.
     """
+    found = dateline(text, max_lines)
+    if found:
+        day, s, e = found
+        return day, text[s:e].strip(" \t-–—:|")
     lines = [ln for ln in text.splitlines() if ln.strip()]
+    body = False
     for n, line in enumerate(lines[:200]):
         f = fold(line)
-        header = n < max_lines and len(line) < 120
+        header = n < max_lines and len(line) < 120 and not body
+        body = body or len(line) >= 120
         if not header and not re.match(r"\s*(?:publie|posted|published|mis a jour|date)\b", f):
             continue
         for rx in _DATE_LINE:
@@ -156,6 +224,14 @@ def date_line(text: str, max_lines: int = 8) -> tuple[dt.date, str] | None:
             except ValueError:
                 continue
     return None
+
+
+def resolve_weekday(weekday: int, published: dt.date | None) -> dt.date | None:
+    """'mardi' in a dispatch of 2019-03-14 is 2019-03-12: the latest such day not after the
+    article's date; None when the date is unknown."""
+    if published is None:
+        return None
+    return published - dt.timedelta(days=(published.weekday() - weekday) % 7)
 
 
 def resolve_day(day: int, month: int, published: dt.date | None) -> dt.date | None:

@@ -11,10 +11,11 @@ from typing import Any
 
 from .entities import Mention
 from .gazetteer import Gazetteer
-from .periods import MONTHS, period_mentions, resolve_day
+from .periods import MONTHS, WEEKDAYS, period_mentions, resolve_day, resolve_weekday
 from .text import fold, norm_name
 
 KINDS = ("organisations", "sectors", "programmes", "regions")
+_WEEKDAY = "|".join(WEEKDAYS)
 _PORTFOLIO_STOP = {"de", "du", "des", "la", "le", "l", "et", "d", "les", "charge", "en", "ministere",
                    "ministeres", "departement", "ministre", "chef"}
 
@@ -224,9 +225,14 @@ def _signed(folded: str, s: int, e: int, published: dt.date | None) -> str | Non
     for p in period_mentions(folded, s, e, published):
         if p.cue == "date" and p.period:
             return p.period
-    m = re.search(rf"\ble (\d{{1,2}})(?:er)? ({'|'.join(MONTHS)})\b", folded[s:e])
+    m = re.search(rf"\b(?:le|{_WEEKDAY}) (\d{{1,2}})(?:er)? ({'|'.join(MONTHS)})\b", folded[s:e])
     if m:
         day = resolve_day(int(m.group(1)), MONTHS[m.group(2)], published)
+        return day.isoformat() if day else None
+    # "ont signé mardi": the latest Tuesday up to the article's date (not "mardi prochain").
+    m = re.search(rf"\b({_WEEKDAY})\b(?!\s+(?:prochain|next)\b)", folded[s:e])
+    if m and not re.search(r"\b(?:chaque|tous les|le|every)\s+$", folded[max(s, s + m.start() - 10):s + m.start()]):
+        day = resolve_weekday(WEEKDAYS[m.group(1)], published)
         return day.isoformat() if day else None
     return None
 
