@@ -82,3 +82,42 @@ indicators:
      period: "2020", status: target, subject: offshoring-ecosystems,
      evidence: ["la création de pas moins de 60.000 nouveaux emplois directs"]}
 """
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_http(url: str, process: subprocess.Popen, seconds: float = 30.0) -> None:
+    """Poll `url` until it answers (any HTTP status); fail with the process's stderr if it dies."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                err = process.stderr.read().decode("utf-8", "replace")[:800] if process.stderr else ""
+                pytest.fail(f"server at {url} did not start: {err}")
+            time.sleep(0.1)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -73,16 +73,24 @@ def build(check: bool, no_validate: bool) -> None:
         click.echo(f"{status} {path.relative_to(root)} ({text.count(chr(10))} lines)")
 
 
+store_option = click.option(
+    "--store", default="memory", show_default=True, metavar="memory|oxigraph[:PATH]",
+    help="Where the graph is held: rdflib in memory, or Oxigraph (in memory, or persistent in the folder "
+         "PATH, loaded once and reused while the graph file is unchanged). Oxigraph validates with SHACL "
+         "compiled to SPARQL (okg.shaclsparql).")
+
+
 @main.command()
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text", show_default=True)
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
               show_default=True, help="Lowest severity that makes the exit code 1.")
-def validate(file: str | None, fmt: str, fail_on: str) -> None:
+@store_option
+def validate(file: str | None, fmt: str, fail_on: str, store: str) -> None:
     """Check the graph (or FILE) with SHACL shapes and QC queries. Exit 0 conforms, 1 violations."""
     from .kg import load
 
-    report = load(file).validate()
+    report = load(file, store=store).validate()
     if fmt == "turtle":
         click.echo(report.graph().serialize(format="turtle"), nl=False)
     elif fmt == "json":
@@ -113,7 +121,8 @@ def validate(file: str | None, fmt: str, fail_on: str) -> None:
               help="Include the triples OWL RL inferred (the inferred named graph).")
 @click.option("--columns", metavar="A,B,...", help="Print only these columns of a SELECT, in this order.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (format from its extension).")
-def query_cmd(name, expr, params, fmt, data, endpoint, timeout, with_inferred, columns, output) -> None:
+@store_option
+def query_cmd(name, expr, params, fmt, data, endpoint, timeout, with_inferred, columns, output, store) -> None:
     """Run a stored query by NAME, a FILE.rq, or -e 'SPARQL'.
 
     \b
@@ -133,7 +142,7 @@ def query_cmd(name, expr, params, fmt, data, endpoint, timeout, with_inferred, c
     if endpoint and not with_inferred:
         raise OkgError("--no-inferred", "cannot leave out inferred triples on a remote endpoint",
                        "the endpoint answers from whatever it holds")
-    kg = load(list(data) or None, with_inferred=with_inferred, endpoint=endpoint, timeout=timeout)
+    kg = load(list(data) or None, with_inferred=with_inferred, endpoint=endpoint, timeout=timeout, store=store)
     stored = q.from_text(expr, "inline") if expr else kg.resolve(name)
     graph_result = stored.kind in ("CONSTRUCT", "DESCRIBE")
     key = _result_format(fmt, output, graph_result)
@@ -201,11 +210,12 @@ def queries_cmd(name: str | None, fmt: str, update: str | None) -> None:
 @click.option("--with-inferred", is_flag=True, help="Add the triples OWL RL inferred.")
 @click.option("--with-ontology", is_flag=True, help="Add the ontology.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically).")
-def export(fmt, with_inferred, with_ontology, output) -> None:
+@store_option
+def export(fmt, with_inferred, with_ontology, output, store) -> None:
     """Serialise the graph (asserted facts; add --with-inferred, --with-ontology)."""
     from .kg import load
 
-    text = load().export(output, fmt, with_inferred, with_ontology)
+    text = load(store=store).export(output, fmt, with_inferred, with_ontology)
     if not output:
         click.echo(text, nl=False)
 
@@ -326,3 +336,98 @@ def extract(articles, fmt, outdir, published, sheets, rules_only, evaluate_dir, 
             click.echo(f"okg: {err}", err=True)
         click.echo(f"okg: extract: {len(result.failures)} of {len(articles)} article(s) failed", err=True)
         sys.exit(2)
+
+
+# ---------------------------------------------------------------- serve and push
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on. 127.0.0.1 (the default) accepts connections from this machine "
+                   "only; 0.0.0.0 opens the endpoint to your network (read-only, but anyone who can reach "
+                   "the port can run queries).")
+@click.option("--port", type=int, default=7878, show_default=True)
+@click.option("--timeout", type=float, default=30.0, show_default=True,
+              help="Seconds a query may run before the answer is 503 (the query still finishes in its thread).")
+@click.option("--max-rows", type=int, default=10000, show_default=True,
+              help="Rows (or triples) per answer; more are cut and the answer says X-Okg-Truncated: true.")
+@click.option("--max-concurrent", type=int, default=4, show_default=True,
+              help="Queries evaluated at once; beyond that requests wait (up to --timeout), then get 503.")
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE (federated queries to other endpoints).")
+@click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False),
+              help="Serve these RDF files instead of the built graph.")
+def serve(host, port, timeout, max_rows, max_concurrent, allow_service, data) -> None:
+    """Serve a read-only SPARQL 1.1 endpoint (/sparql), the stored queries and a query page."""
+    from .kg import load
+    from .serve import Settings, serve as run_server
+
+    if timeout <= 0 or max_rows < 1 or max_concurrent < 1:
+        raise OkgError("okg serve", "--timeout, --max-rows and --max-concurrent must be positive")
+    run_server(load(list(data) or None), host, port,
+               Settings(timeout=timeout, max_rows=max_rows, allow_service=allow_service,
+                        max_concurrent=max_concurrent))
+
+
+@main.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store (oxigraph).")
+@click.option("--graph", "graph", metavar="IRI", help="Push only this named graph.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for each answer.")
+@click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False),
+              help="Push these RDF files instead of the built graph.")
+def push(endpoint, graph, timeout, data) -> None:
+    """Upload every named graph by HTTP PUT (SPARQL 1.1 Graph Store Protocol); re-running converges."""
+    from .kg import load
+    from .push import push as run_push
+
+    done = run_push(load(list(data) or None), endpoint, graph, timeout,
+                    progress=lambda p: click.echo(f"pushed <{p.graph}> ({p.triples} triples)", err=True))
+    click.echo(f"pushed {len(done)} graph{'s' if len(done) != 1 else ''}, "
+               f"{sum(p.triples for p in done)} triples to {endpoint}")
+
+
+# ---------------------------------------------------------------- scale: synthetic corpus and benchmark
+
+
+@main.command()
+@click.option("--articles", type=int, help="How many articles to generate.")
+@click.option("--triples", help="Or about how many asserted triples (e.g. 100k, 1m).")
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False), default="synth", show_default=True,
+              help="Project folder to write (seeds/, with ontology/ and queries/ copied): OKG_ROOT=FOLDER okg build.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed and size, same bytes.")
+def synth(articles, triples, out, seed) -> None:
+    """Generate realistic synthetic articles and fact sheets (for scale tests and okg bench)."""
+    from .synth import articles_for, synth as run_synth
+
+    if bool(articles) == bool(triples):
+        raise OkgError("okg synth", "give --articles N or --triples N (one of them)")
+    if triples:
+        scale = {"k": 1_000, "m": 1_000_000}.get(triples[-1].lower(), 1)
+        try:
+            articles = articles_for(int(float(triples.rstrip("kKmM")) * scale))
+        except ValueError:
+            raise OkgError("--triples", f"not a number: {triples!r}", "e.g. 10000, 100k or 1m") from None
+    result = run_synth(out, articles, seed=seed, progress=sys.stderr.isatty())
+    click.echo(f"wrote {result.articles} articles ({result.facts} facts) to {Path(out) / 'seeds'} "
+               f"(build: OKG_ROOT={out} okg build)")
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def bench(args) -> None:
+    """Run benchmarks/bench.py: okg's fast path vs rdflib+owlrl+pyshacl at 10k, 100k, 1M triples.
+
+    \b
+    okg bench                       # writes benchmarks/results/<date>.json and .md
+    okg bench --sizes 10k --baseline-max 10k
+    okg bench --help                # the runner's options
+    """
+    import importlib.util
+
+    path = find_root() / "benchmarks" / "bench.py"
+    if not path.is_file():
+        raise OkgError(str(path), "benchmark runner not found", "run okg bench from an okg checkout")
+    spec = importlib.util.spec_from_file_location("okg_bench", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.exit(module.main(list(args)))

@@ -24,7 +24,6 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from .errors import OkgError
 from .namespaces import ID, INFERRED_GRAPH
-from .oxstore import UNION_GRAPH
 
 DELTA = URIRef("https://w3id.org/okg/graph/delta")
 NEXT = URIRef("https://w3id.org/okg/graph/delta-next")
@@ -142,8 +141,9 @@ def _guarded(template: str) -> str:
 
 
 def _src(pattern: str) -> str:
-    """A pattern read from the merged asserted graph and the inferred graph (disjoint)."""
-    return f"{{ {{ GRAPH <{UNION_GRAPH}> {{ {pattern} }} }} UNION {{ GRAPH <{INFERRED_GRAPH}> {{ {pattern} }} }} }}"
+    """A pattern read from the merge of the asserted graphs (the store's default graph, see
+    okg.oxstore) and from the inferred graph (disjoint from it)."""
+    return f"{{ {{ {pattern} }} UNION {{ GRAPH <{INFERRED_GRAPH}> {{ {pattern} }} }} }}"
 
 
 def copy_rules(s: Schema, properties: Iterable[URIRef], asserted: set[URIRef], source: str | None = None,
@@ -253,7 +253,7 @@ def _predicates(store, graph: URIRef) -> set[URIRef]:
 
 def _asserted(store, props: Iterable[URIRef]) -> set[URIRef]:
     """Which of these properties some graph other than the inferred one uses."""
-    return {p for p in props if store.store.query(f"ASK {{ GRAPH <{UNION_GRAPH}> {{ ?s {_iri(p)} ?o }} }}")}
+    return {p for p in props if store.store.query(f"ASK {{ ?s {_iri(p)} ?o }}")}
 
 
 def _functional_conflicts(store, s: Schema) -> OkgError | None:
@@ -264,10 +264,12 @@ def _functional_conflicts(store, s: Schema) -> OkgError | None:
         query = (f"SELECT ?p ?x (MIN(STR(?y)) AS ?a) (MAX(STR(?y)) AS ?b) WHERE {{ {_src(pattern)} "
                  f"VALUES ?p {{ {' '.join(_iri(p) for p in sorted(props))} }} }} "
                  f"GROUP BY ?p ?x HAVING (COUNT(DISTINCT ?y) > 1) LIMIT 1")
-        for row in store.store.query(query):
+        found = [(row["x"].value, str(row["p"]), row["a"].value, row["b"].value) for row in store.store.query(query)]
+        if found:
+            x, p, a, b = found[0]
             kind = "functional" if pattern.startswith("?x") else "inverse functional"
-            return OkgError(row["x"].value, f"{kind} property {row['p']} has two values ({row['a'].value} and "
-                            f"{row['b'].value}): OWL RL would make them owl:sameAs, which the fast path does not derive",
+            return OkgError(x, f"{kind} property {p} has two values ({a} and {b}): OWL RL would make them "
+                               "owl:sameAs, which the fast path does not derive",
                             "fix the data (okg validate flags it), or infer with owlrl (okg build)")
     return None
 
@@ -288,7 +290,7 @@ def materialise(store, ontology: Graph, progress=None) -> int:
             progress(rule, time.perf_counter() - start)
 
     store.update(f"DROP SILENT GRAPH <{INFERRED_GRAPH}> ; DROP SILENT GRAPH <{DELTA}> ; DROP SILENT GRAPH <{NEXT}>")
-    if not store.store.query(f"ASK {{ GRAPH <{UNION_GRAPH}> {{ ?s ?p ?o }} }}"):
+    if not store.store.query("ASK { ?s ?p ?o }"):
         store.refresh_union()
     copy_props = {p for p in set(s.super_props) | set(s.inverse) | s.symmetric if s.images(p)}
     asserted = _asserted(store, _all_images(s, copy_props))

@@ -1,34 +1,37 @@
-"""SHACL compiled to SPARQL: one SELECT per constraint, run by the store's own engine.
+"""SHACL compiled to SPARQL: a few SELECTs per shape, run by the store's own engine.
 
 The results are okg.validate.Finding values equal to what the pySHACL path reports (same
-source, severity, focus, message, path and value), for the SHACL Core components okg's
-shapes use and a few neighbours; any other component is refused by name, so that a new
-shape never passes silently. Value nodes are compared as terms, as pySHACL does.
+source, severity, focus, message, path and value) for the SHACL Core components okg's shapes
+use and a few neighbours; any other component is refused by name, so that a new shape never
+passes unchecked. Value nodes are compared as terms, as pySHACL does. The queries run on two
+threads (Oxigraph releases the GIL).
 
-One difference is the store's, not the compiler's: Oxigraph 0.5 stores every integer
+Two differences are the store's, not the compiler's: Oxigraph 0.5 stores every integer
 subtype (xsd:nonNegativeInteger...) as xsd:integer, so `sh:datatype xsd:nonNegativeInteger`
-is checked as "an integer that is not negative".
+is checked as "an integer that is not negative"; and a shape needs a sh:message (pySHACL's
+own wording for messages is not reproduced).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH, XSD
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from .errors import OkgError
 from .validate import Finding
 
-# Components compiled below; anything else on a shape is refused.
-SUPPORTED = {SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH.nodeKind, SH.minLength,
-             SH.maxLength, SH.pattern, SH["in"], SH.hasValue, SH.lessThan, SH.lessThanOrEquals,
-             SH["or"], SH.sparql, SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive}
+# Value-at-a-time components, checked together in one query per property shape.
+FILTERED = {SH.datatype, SH.nodeKind, SH.minLength, SH.maxLength, SH.pattern, SH["in"],
+            SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive}
+SUPPORTED = FILTERED | {SH.minCount, SH.maxCount, SH["class"], SH.hasValue, SH.lessThan,
+                        SH.lessThanOrEquals, SH["or"]}
 IGNORED = {SH.path, SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group, SH.flags,
            SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.property,
-           SH.deactivated, SH.declare, SH.defaultValue, RDF.type}
-# Integer subtypes and the bound Oxigraph cannot keep in the datatype (see the module doc).
+           SH.deactivated, SH.declare, SH.defaultValue, SH.sparql, SH.prefixes}
 INTEGER_BOUNDS = {XSD.nonNegativeInteger: ">= 0", XSD.positiveInteger: "> 0",
                   XSD.nonPositiveInteger: "<= 0", XSD.negativeInteger: "< 0"}
 CASTS = {XSD.decimal, XSD.integer, XSD.date, XSD.dateTime, XSD.boolean, XSD.double, XSD.float}
@@ -36,24 +39,57 @@ COMPARE = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", S
 NODE_KINDS = {SH.IRI: "isIRI(?value)", SH.BlankNode: "isBlank(?value)", SH.Literal: "isLiteral(?value)",
               SH.BlankNodeOrIRI: "!isLiteral(?value)", SH.BlankNodeOrLiteral: "!isIRI(?value)",
               SH.IRIOrLiteral: "!isBlank(?value)"}
+SIMPLE_SELECT = re.compile(r"^\s*SELECT\s+(?:DISTINCT\s+)?((?:[?$]\w+\s*)+)WHERE\s*\{(.*)\}\s*$", re.S | re.I)
 
 
 @dataclass
 class Check:
-    """One constraint as a query whose rows are violations: ?this, and ?value when there is one."""
+    """A query whose rows are violations of one shape, and how a row becomes findings.
+
+    kind: "value" (one finding per row, sh:value = ?value), "focus" (sh:value = the focus
+    node), "none" (no sh:value), "flags" (?f0... say which components a value fails, one
+    finding each), "counts" (?n against min and max).
+    """
 
     source: str
     severity: str
     message: str
     path: str
     query: str
-    value: str = "value"   # what sh:value reports: ?value, the focus node ("focus") or nothing ("")
+    kind: str = "value"
+    bounds: tuple = (None, None)
+    flags: int = 0
+
+    def findings(self, row) -> list[Finding]:
+        focus = row["this"].value
+        value = ""
+        if self.kind in ("value", "flags") and row["value"] is not None and not _is_blank(row["value"]):
+            value = lexical(row["value"])  # the text the memory store reports
+        elif self.kind == "focus":
+            value = focus
+        n = 1
+        if self.kind == "flags":
+            n = sum(row[f"f{i}"] is not None and row[f"f{i}"].value == "true" for i in range(self.flags))
+        elif self.kind == "counts":
+            count, (low, high) = int(row["n"].value), self.bounds
+            n = (low is not None and count < low) + (high is not None and count > high)
+        return [Finding(self.source, self.severity, focus, self.message, self.path, value)] * n
+
+
+def _is_blank(term) -> bool:
+    from .oxstore import _ox
+
+    return isinstance(term, _ox().BlankNode)
+
+
+def lexical(term) -> str:
+    from .oxstore import lexical as text
+
+    return text(term)
 
 
 def _n3(term) -> str:
-    if isinstance(term, Literal):
-        return term.n3()
-    return f"<{term}>"
+    return term.n3() if isinstance(term, Literal) else f"<{term}>"
 
 
 def path_sparql(shapes: Graph, path) -> str:
@@ -74,17 +110,32 @@ def path_sparql(shapes: Graph, path) -> str:
     raise OkgError("shapes", f"unsupported sh:path {path}")
 
 
-class Compiler:
-    def __init__(self, shapes: Graph, subclasses):
-        self.shapes = shapes
-        self.subclasses = subclasses  # class IRI → its subclasses (itself included), from the data
-        self.counter = 0
-        self.flags = ""
+def severity(shapes: Graph, shape) -> str:
+    value = shapes.value(shape, SH.severity)
+    return str(value).rsplit("#", 1)[-1] if value is not None else "Violation"
 
-    def has_class(self, var: str, cls) -> str:
-        values = " ".join(f"<{c}>" for c in sorted(self.subclasses(cls)))
-        self.counter += 1
-        return f"EXISTS {{ {var} a ?t{self.counter} . VALUES ?t{self.counter} {{ {values} }} }}"
+
+def message(shapes: Graph, shape, where) -> str:
+    value = shapes.value(shape, SH.message)
+    if value is None:
+        raise OkgError(str(where), "a shape without sh:message",
+                       "give every shape a sh:message (pySHACL's own wording is not reproduced)")
+    return str(value)
+
+
+def _refuse(where, what) -> OkgError:
+    return OkgError(str(where), f"{what} is not compiled to SPARQL", "validate with the memory store (pySHACL)")
+
+
+@dataclass
+class Compiler:
+    shapes: Graph
+    subclasses: object          # class IRI → its subclasses (itself included), from the data
+    flags: str = ""
+    checks: list = field(default_factory=list)
+
+    def classes(self, cls) -> str:
+        return " ".join(f"<{c}>" for c in sorted(self.subclasses(cls)))
 
     def datatype_ok(self, datatype) -> str:
         if datatype == RDF.langString:
@@ -93,164 +144,144 @@ class Compiler:
             return (f"COALESCE(isLiteral(?value) && DATATYPE(?value) IN (<{datatype}>, <{XSD.integer}>) "
                     f"&& xsd:integer(STR(?value)) {INTEGER_BOUNDS[datatype]}, false)")
         check = f"isLiteral(?value) && DATATYPE(?value) = <{datatype}>"
-        if datatype in CASTS:
+        if datatype in CASTS:  # ill-typed literals ("2015-02-30"^^xsd:date) fail the cast
             check += f" && <{datatype}>(STR(?value)) = <{datatype}>(STR(?value))"
         return f"COALESCE({check}, false)"
 
-    def member_ok(self, shape) -> str:
-        """A shape inside sh:or as a boolean expression on ?value (class, datatype, node kind)."""
-        parts = []
-        for p, o in self.shapes.predicate_objects(shape):
-            if p == SH["class"]:
-                parts.append(self.has_class("?value", o))
-            elif p == SH.datatype:
-                parts.append(self.datatype_ok(o))
-            elif p == SH.nodeKind:
-                parts.append(NODE_KINDS[o])
-            elif str(p).startswith(str(SH)) and p not in IGNORED:
-                raise OkgError("shapes", f"sh:or member with {p}: not compiled to SPARQL", "use pySHACL (okg validate)")
-        return "(" + " && ".join(parts or ["true"]) + ")"
-
-    def value_filter(self, component, value) -> str | None:
-        """The FILTER that keeps the failing value nodes, for components checked one value at a time."""
-        if component == SH["class"]:
-            return f"!{self.has_class('?value', value)}"
+    def failing(self, component, value) -> str:
+        """A boolean: the value node ?value fails this component."""
         if component == SH.datatype:
             return f"!{self.datatype_ok(value)}"
         if component == SH.nodeKind:
             return f"!({NODE_KINDS[value]})"
-        if component == SH.minLength:
-            return f"isBlank(?value) || STRLEN(STR(?value)) < {int(value)}"
-        if component == SH.maxLength:
-            return f"isBlank(?value) || STRLEN(STR(?value)) > {int(value)}"
+        if component in (SH.minLength, SH.maxLength):
+            op = "<" if component == SH.minLength else ">"
+            return f"(isBlank(?value) || STRLEN(STR(?value)) {op} {int(value)})"
         if component == SH.pattern:
-            return f"isBlank(?value) || !REGEX(STR(?value), {Literal(str(value)).n3()}, \"{self.flags}\")"
+            return f"(isBlank(?value) || !REGEX(STR(?value), {Literal(str(value)).n3()}, \"{self.flags}\"))"
         if component == SH["in"]:
-            allowed = " ".join(_n3(v) for v in self.shapes.items(value))
-            return f"NOT EXISTS {{ VALUES ?allowed {{ {allowed} }} FILTER(sameTerm(?value, ?allowed)) }}"
-        if component in COMPARE:
-            return f"!COALESCE(?value {COMPARE[component]} {_n3(value)}, false)"
-        if component == SH["or"]:
-            return "!(" + " || ".join(self.member_ok(m) for m in self.shapes.items(value)) + ")"
-        return None
+            return f"!({' || '.join(f'sameTerm(?value, {_n3(v)})' for v in self.shapes.items(value)) or 'false'})"
+        return f"!COALESCE(?value {COMPARE[component]} {_n3(value)}, false)"
+
+    def or_classes(self, members, where) -> list:
+        """sh:or of class shapes: the classes of each member (anything else is refused)."""
+        out = []
+        for member in members:
+            props = {p for p in self.shapes.predicates(member) if str(p).startswith(str(SH))}
+            if props != {SH["class"]}:
+                raise _refuse(where, "sh:or with members other than single sh:class shapes")
+            out.append(self.shapes.value(member, SH["class"]))
+        return out
 
     def targets(self, node_shape) -> str:
         parts = []
         for cls in self.shapes.objects(node_shape, SH.targetClass):
-            values = " ".join(f"<{c}>" for c in sorted(self.subclasses(cls)))
-            parts.append(f"{{ ?this a ?class . VALUES ?class {{ {values} }} }}")
+            parts.append(f"{{ ?this a ?class . VALUES ?class {{ {self.classes(cls)} }} }}")
         for node in self.shapes.objects(node_shape, SH.targetNode):
             parts.append(f"{{ VALUES ?this {{ {_n3(node)} }} }}")
         for p in self.shapes.objects(node_shape, SH.targetSubjectsOf):
             parts.append(f"{{ ?this <{p}> ?any }}")
         for p in self.shapes.objects(node_shape, SH.targetObjectsOf):
             parts.append(f"{{ ?any <{p}> ?this }}")
-        return " UNION ".join(parts)
+        return f"{{ SELECT DISTINCT ?this WHERE {{ {' UNION '.join(parts)} }} }}" if parts else ""
 
-    def property_checks(self, node_shape, prop, targets: str) -> Iterable[Check]:
+    def property_shape(self, node_shape, prop, focus: str) -> None:
         shapes = self.shapes
         path = shapes.value(prop, SH.path)
         path_q = path_sparql(shapes, path)
-        path_text = str(path) if isinstance(path, URIRef) else ""
         self.flags = str(shapes.value(prop, SH.flags) or "")
-        meta = (str(node_shape), severity(shapes, prop), message(shapes, prop), path_text)
-        focus = f"{{ SELECT DISTINCT ?this WHERE {{ {targets} }} }}"
+        meta = dict(source=str(node_shape), severity=severity(shapes, prop),
+                    message=message(shapes, prop, node_shape), path=str(path) if isinstance(path, URIRef) else "")
+        values = f"{focus} ?this {path_q} ?value ."
+        filtered = []
         for component, value in sorted(shapes.predicate_objects(prop)):
             if component in IGNORED or not str(component).startswith(str(SH)):
                 continue
-            if component not in SUPPORTED or component == SH.sparql:
-                raise OkgError(str(node_shape), f"{component} is not compiled to SPARQL", "use pySHACL (okg validate)")
-            if component in (SH.minCount, SH.maxCount):
-                op = "<" if component == SH.minCount else ">"
-                yield Check(*meta, f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path_q} ?value }} }} "
-                                   f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) {op} {int(value)})", "")
+            if component not in SUPPORTED:
+                raise _refuse(node_shape, component)
+            if component in FILTERED:
+                filtered.append(self.failing(component, value))
+            elif component == SH["class"]:
+                self.checks.append(Check(**meta, query=f"SELECT DISTINCT ?this ?value WHERE {{ {values} "
+                                                       f"MINUS {{ ?value a ?c . VALUES ?c {{ {self.classes(value)} }} }} }}"))
+            elif component == SH["or"]:
+                minus = " ".join(f"MINUS {{ ?value a ?c{i} . VALUES ?c{i} {{ {self.classes(c)} }} }}"
+                                 for i, c in enumerate(self.or_classes(shapes.items(value), node_shape)))
+                self.checks.append(Check(**meta, query=f"SELECT DISTINCT ?this ?value WHERE {{ {values} {minus} }}"))
             elif component == SH.hasValue:
-                yield Check(*meta, f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path_q} {_n3(value)} }} }}", "")
+                self.checks.append(Check(**meta, kind="none", query=f"SELECT ?this WHERE {{ {focus} "
+                                                                    f"MINUS {{ ?this {path_q} {_n3(value)} }} }}"))
             elif component in (SH.lessThan, SH.lessThanOrEquals):
                 op = "<" if component == SH.lessThan else "<="
-                yield Check(*meta, f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {path_q} ?value . "
-                                   f"?this <{value}> ?other . FILTER(!COALESCE(?value {op} ?other, false)) }}")
-            else:
-                yield Check(*meta, f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {path_q} ?value . "
-                                   f"FILTER({self.value_filter(component, value)}) }}")
+                self.checks.append(Check(**meta, query=f"SELECT DISTINCT ?this ?value WHERE {{ {values} ?this <{value}> ?other . "
+                                                       f"FILTER(!COALESCE(?value {op} ?other, false)) }}"))
+        low, high = shapes.value(prop, SH.minCount), shapes.value(prop, SH.maxCount)
+        if low is not None or high is not None:
+            bounds = (int(low) if low is not None else None, int(high) if high is not None else None)
+            having = " || ".join(f"COUNT(DISTINCT ?value) {op} {int(b)}" for op, b in (("<", low), (">", high)) if b is not None)
+            self.checks.append(Check(**meta, kind="counts", bounds=bounds,
+                                     query=f"SELECT ?this (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {focus} "
+                                           f"OPTIONAL {{ ?this {path_q} ?value }} }} GROUP BY ?this HAVING ({having})"))
+        if filtered:
+            binds = " ".join(f"BIND({f} AS ?f{i})" for i, f in enumerate(filtered))
+            self.checks.append(Check(**meta, kind="flags", flags=len(filtered),
+                                     query=f"SELECT DISTINCT ?this ?value {' '.join(f'?f{i}' for i in range(len(filtered)))} "
+                                           f"WHERE {{ {values} {binds} FILTER({' || '.join(f'?f{i}' for i in range(len(filtered)))}) }}"))
 
-    def sparql_checks(self, node_shape, constraint, targets: str) -> Iterable[Check]:
+    def sparql_constraint(self, node_shape, constraint, focus: str) -> None:
         shapes = self.shapes
         select = str(shapes.value(constraint, SH.select))
-        prefixes = []
-        for decl_holder in shapes.objects(constraint, SH.prefixes):
-            for decl in shapes.objects(decl_holder, SH.declare):
-                prefixes.append(f"PREFIX {shapes.value(decl, SH.prefix)}: <{shapes.value(decl, SH.namespace)}>")
+        prefixes = [f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>"
+                    for holder in shapes.objects(constraint, SH.prefixes) for d in shapes.objects(holder, SH.declare)]
         inner = select.replace("$this", "?this")
-        value_is_focus = "?value" not in inner.split("WHERE", 1)[0]
-        query = "\n".join(prefixes) + f"\nSELECT DISTINCT ?this{'' if value_is_focus else ' ?value'} WHERE {{ " \
-                                      f"{{ SELECT DISTINCT ?this WHERE {{ {targets} }} }} {{ {inner} }} }}"
-        yield Check(str(node_shape), severity(shapes, constraint), message(shapes, constraint), "", query,
-                    "focus" if value_is_focus else "value")
+        m = SIMPLE_SELECT.match(inner)
+        projected = m[1].split() if m else inner.split("WHERE", 1)[0].split()
+        kind = "value" if "?value" in projected else "focus"
+        # A plain SELECT is inlined after the targets, so ?this is bound first, as pySHACL
+        # pre-binds $this; anything fancier runs as a subquery joined with the targets.
+        body = m[2] if m else f"{{ {inner} }}"
+        query = "\n".join(prefixes) + f"\nSELECT DISTINCT ?this{' ?value' if kind == 'value' else ''} WHERE {{ {focus} {body} }}"
+        self.checks.append(Check(str(node_shape), severity(shapes, constraint), message(shapes, constraint, node_shape),
+                                 "", query, kind))
 
-    def checks(self) -> list[Check]:
-        out = []
+    def compile(self) -> list[Check]:
         shapes = self.shapes
         for node_shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape))):
             if shapes.value(node_shape, SH.deactivated) == Literal(True):
                 continue
-            targets = self.targets(node_shape)
-            if not targets:
+            focus = self.targets(node_shape)
+            if not focus:
                 continue
-            for p, _ in shapes.predicate_objects(node_shape):
-                if str(p).startswith(str(SH)) and p not in IGNORED and p not in (SH.sparql, SH.prefixes):
-                    raise OkgError(str(node_shape), f"node-level {p} is not compiled to SPARQL", "use pySHACL (okg validate)")
+            for p in set(shapes.predicates(node_shape)):
+                if str(p).startswith(str(SH)) and p not in IGNORED:
+                    raise _refuse(node_shape, f"node-level {p}")
             for prop in shapes.objects(node_shape, SH.property):
                 if shapes.value(prop, SH.deactivated) != Literal(True):
-                    out.extend(self.property_checks(node_shape, prop, targets))
+                    self.property_shape(node_shape, prop, focus)
             for constraint in shapes.objects(node_shape, SH.sparql):
-                out.extend(self.sparql_checks(node_shape, constraint, targets))
-        return out
+                self.sparql_constraint(node_shape, constraint, focus)
+        return self.checks
 
 
-def severity(shapes: Graph, shape) -> str:
-    value = shapes.value(shape, SH.severity)
-    return str(value).rsplit("#", 1)[-1] if value is not None else "Violation"
-
-
-def message(shapes: Graph, shape) -> str:
-    value = shapes.value(shape, SH.message)
-    if value is None:
-        raise OkgError(str(shape) if not isinstance(shape, BNode) else "shapes",
-                       "a shape without sh:message", "give every shape a sh:message (pySHACL's own wording is not reproduced)")
-    return str(value)
-
-
-def compile_shapes(shapes: Graph, subclasses) -> list[Check]:
-    return Compiler(shapes, subclasses).checks()
-
-
-def validate(store, shapes: Graph, with_inferred: bool = True) -> list[Finding]:
+def validate(store, shapes: Graph, with_inferred: bool = True, threads: int = 2) -> list[Finding]:
     """Run every compiled check on an OxStore; the findings, unsorted."""
     cache: dict = {}
 
     def subclasses(cls):
         if cls not in cache:
-            rows = store.native(f"SELECT DISTINCT ?c WHERE {{ ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{cls}> }}",
+            rows = store.native(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* <{cls}> }}",
                                 with_inferred=with_inferred, where="shapes")
             cache[cls] = {URIRef(r["c"].value) for r in rows} | {cls}
         return cache[cls]
 
-    findings = []
-    for check in compile_shapes(shapes, subclasses):
-        text = f"PREFIX xsd: <{XSD}>\n" + check.query
-        for row in store.native(text, with_inferred=with_inferred, where=check.source):
-            focus = row["this"].value
-            value = ""
-            if check.value == "focus":
-                value = focus
-            elif check.value == "value" and row["value"] is not None and not isinstance(row["value"], BlankNode()):
-                value = row["value"].value
-            findings.append(Finding(check.source, check.severity, focus, check.message, check.path, value))
-    return findings
+    checks = Compiler(shapes, subclasses).compile()
 
+    def run(check: Check) -> list[Finding]:
+        rows = store.native(f"PREFIX xsd: <{XSD}>\n" + check.query, with_inferred=with_inferred, where=check.source)
+        try:
+            return [f for row in rows for f in check.findings(row)]
+        finally:
+            del rows  # Oxigraph results must be dropped by the thread that made them
 
-def BlankNode():
-    from .oxstore import _ox
-
-    return _ox().BlankNode
+    with ThreadPoolExecutor(threads) as pool:
+        return [f for found in pool.map(run, checks) for f in found]

@@ -1,0 +1,275 @@
+"""`okg serve`: the SPARQL 1.1 Protocol endpoint, started as a real subprocess on a free
+127.0.0.1 port over the built graph, spoken to with SPARQLWrapper and plain HTTP."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from rdflib import Graph, Namespace, URIRef
+
+from conftest import ROOT, free_port, stop, wait_for_http
+
+pytest.importorskip("starlette", reason="okg serve needs the serve extra (starlette, uvicorn)")
+pytest.importorskip("uvicorn", reason="okg serve needs the serve extra (starlette, uvicorn)")
+SPARQLWrapper = pytest.importorskip("SPARQLWrapper", reason="SPARQLWrapper is not installed")
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+CONTRACTS = "https://w3id.org/okg/id/convention/offshoring-ecosystems-performance-contracts-2015"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a a ?t . ?b a ?t2 }"  # a cross join: seconds in rdflib
+
+
+def start(*options: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "okg", "serve", "--port", str(port), *options],
+                               cwd=ROOT, env={**os.environ, "OKG_ROOT": str(ROOT)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    wait_for_http(f"{base}/queries", process)
+    return process, base
+
+
+@pytest.fixture(scope="module")
+def server():
+    process, base = start("--max-rows", "1000", "--timeout", "20")
+    yield base
+    stop(process)
+
+
+def http(url: str, data: bytes | None = None, headers: dict | None = None, method: str | None = None):
+    """(status, headers, body) for any answer, errors included."""
+    req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, err.read()
+
+
+def get_query(base: str, query: str, accept: str | None = None):
+    return http(f"{base}/sparql?{urllib.parse.urlencode({'query': query})}", headers={"Accept": accept} if accept else {})
+
+
+def wrapper(base: str, query: str, fmt):
+    sw = SPARQLWrapper.SPARQLWrapper(f"{base}/sparql")
+    sw.setQuery(query)
+    sw.setReturnFormat(fmt)
+    return sw.query()
+
+
+CONVENTIONS = f"""PREFIX okg: <https://w3id.org/okg/ontology#>
+SELECT ?place ?party WHERE {{ <{CONTRACTS}> okg:signedIn ?place ; okg:party ?party }} ORDER BY ?party"""
+
+
+# ---------------------------------------------------------------- the four SELECT formats and CONSTRUCT
+
+
+def test_select_json_names_the_2015_contracts_place_and_six_parties(server):
+    rows = wrapper(server, CONVENTIONS, SPARQLWrapper.JSON).convert()["results"]["bindings"]
+    assert {r["place"]["value"] for r in rows} == {"https://w3id.org/okg/id/region/rabat"}
+    assert len({r["party"]["value"] for r in rows}) == 6
+
+
+def test_select_xml(server):
+    doc = wrapper(server, CONVENTIONS, SPARQLWrapper.XML).convert()
+    uris = [node.firstChild.data for node in doc.getElementsByTagName("uri")]
+    assert "https://w3id.org/okg/id/region/rabat" in uris
+    assert len({u for u in uris if "/organisation/" in u}) == 6
+
+
+def test_select_csv_and_tsv_carry_apebi_s_acronym(server):
+    query = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX okg: <https://w3id.org/okg/ontology#>
+    SELECT DISTINCT ?acronym WHERE { <https://w3id.org/okg/id/organisation/apebi> okg:acronym ?acronym }"""
+    result = wrapper(server, query, SPARQLWrapper.CSV)
+    assert result.response.headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(result.convert().decode("utf-8"))))
+    assert rows[0] == ["acronym"] and ["APEBI"] in rows[1:]
+    tsv = wrapper(server, query, SPARQLWrapper.TSV)
+    assert tsv.response.headers["Content-Type"].startswith("text/tab-separated-values")
+    lines = tsv.convert().decode("utf-8").splitlines()
+    assert lines[0] == "?acronym" and '"APEBI"' in lines[1:]
+
+
+def test_construct_turtle(server):
+    query = f"""PREFIX okg: <https://w3id.org/okg/ontology#>
+    CONSTRUCT {{ <{CONTRACTS}> okg:party ?p }} WHERE {{ <{CONTRACTS}> okg:party ?p }}"""
+    result = wrapper(server, query, SPARQLWrapper.TURTLE)
+    assert result.response.headers["Content-Type"].startswith("text/turtle")
+    graph = Graph().parse(data=result.convert().decode("utf-8"), format="turtle")
+    assert len(graph) == 6
+    status, headers, body = get_query(server, query, "application/n-triples")
+    assert status == 200 and headers["Content-Type"].startswith("application/n-triples")
+    assert len(Graph().parse(data=body.decode(), format="nt")) == 6
+    status, headers, body = get_query(server, query, "application/ld+json")
+    assert status == 200 and len(Graph().parse(data=body.decode(), format="json-ld")) == 6
+
+
+def test_post_forms_and_ask(server):
+    ask = "ASK { ?s a <https://w3id.org/okg/ontology#Convention> }"
+    status, _, body = http(f"{server}/sparql", urllib.parse.urlencode({"query": ask}).encode(),
+                           {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 200 and json.loads(body)["boolean"] is True
+    status, headers, body = http(f"{server}/sparql", ask.encode(),
+                                 {"Content-Type": "application/sparql-query",
+                                  "Accept": "application/sparql-results+xml"})
+    assert status == 200 and b"<boolean>true</boolean>" in body
+
+
+# ---------------------------------------------------------------- refusals
+
+
+def test_unsupported_accept_is_406(server):
+    status, _, body = get_query(server, "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "image/png")
+    assert status == 406 and b"application/sparql-results+json" in body
+
+
+def test_syntax_error_is_400_with_line_and_column(server):
+    status, _, body = get_query(server, "SELECT * WHERE {\n  ?s ?p \n}")
+    assert status == 400
+    assert re.search(rb":\d+:\d+: SPARQL syntax error", body), body
+
+
+def test_updates_are_refused(server):
+    status, _, body = get_query(server, "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    assert status == 403 and b"read-only" in body
+    status, _, _ = http(f"{server}/sparql", b"update=" + urllib.parse.quote(b"CLEAR ALL").encode(),
+                        {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 403
+    status, _, _ = http(f"{server}/sparql", b"DROP ALL", {"Content-Type": "application/sparql-update"})
+    assert status == 403
+    assert get_query(server, "ASK { <urn:a> <urn:b> <urn:c> }")[2].find(b"false") > 0
+
+
+def test_service_is_refused(server):
+    status, _, body = get_query(server, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    assert status == 400 and b"SERVICE" in body
+
+
+def test_row_cap_truncates_and_says_so(server):
+    status, headers, body = get_query(server, "SELECT * WHERE { ?s ?p ?o }")
+    assert status == 200 and headers["X-Okg-Truncated"] == "true"
+    assert len(json.loads(body)["results"]["bindings"]) == 1000
+    status, headers, _ = get_query(server, "SELECT * WHERE { ?s ?p ?o } LIMIT 5")
+    assert status == 200 and headers.get("X-Okg-Truncated") is None
+
+
+def test_huge_body_is_413(server):
+    body = b"query=" + b"%20" * (100 * 1024)  # 300 KiB
+    status, _, _ = http(f"{server}/sparql", body, {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 413
+
+
+def test_invalid_utf8_and_empty_query_are_400(server):
+    status, _, body = http(f"{server}/sparql", b"SELECT * WHERE { ?s ?p \xff }",
+                           {"Content-Type": "application/sparql-query"})
+    assert status == 400 and b"UTF-8" in body
+    assert http(f"{server}/sparql?query=%FF%FE")[0] == 400
+    assert http(f"{server}/sparql?query=")[0] == 400
+    assert http(f"{server}/sparql", b"query=", {"Content-Type": "application/x-www-form-urlencoded"})[0] == 400
+
+
+# ---------------------------------------------------------------- stored queries, description, pages
+
+
+def test_stored_queries(server):
+    status, _, body = http(f"{server}/queries")
+    listed = {q["name"]: q for q in json.loads(body)}
+    assert status == 200 and "programmes-led-by" in listed
+    assert [p["name"] for p in listed["programmes-led-by"]["params"]] == ["organisation"]
+    status, _, body = http(f"{server}/queries/programmes-led-by?organisation=id:organisation/apebi")
+    rows = json.loads(body)["results"]["bindings"]
+    assert status == 200 and rows
+    assert {r["organisation"]["value"] for r in rows} == {"https://w3id.org/okg/id/organisation/apebi"}
+
+
+def test_stored_query_bad_parameters_are_400(server):
+    status, _, body = http(f"{server}/queries/programmes-led-by?leader=x")
+    assert status == 400 and b"valid parameters: organisation" in body
+    status, _, body = http(f"{server}/queries/programmes-led-by?organisation=not%20an%20iri")
+    assert status == 400 and b"not an IRI" in body
+    assert http(f"{server}/queries/no-such-query")[0] == 404
+
+
+def test_service_description(server):
+    status, headers, body = http(f"{server}/sparql", headers={"Accept": "text/turtle"})
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    graph = Graph().parse(data=body.decode(), format="turtle")
+    service = next(graph.subjects(SD.endpoint, URIRef(f"{server}/sparql")))
+    assert (service, SD.feature, SD.UnionDefaultGraph) in graph
+    assert len(list(graph.objects(service, SD.resultFormat))) >= 6
+
+
+def test_home_page_and_network_view(server):
+    status, _, body = http(f"{server}/")
+    page = body.decode()
+    assert status == 200 and 'id="yasgui"' in page and "/vendor/yasgui/yasgui.min.js" in page
+    assert 'href="/queries/programmes-led-by"' in page and 'href="/view/org-programme"' in page
+    assert "cdn" not in page.lower()
+    for asset in ("yasgui.min.js", "yasgui.min.css"):
+        assert http(f"{server}/vendor/yasgui/{asset}")[0] == 200
+    status, headers, body = http(f"{server}/view/org-programme")
+    assert status == 200 and headers["Content-Type"].startswith("text/html") and b"APEBI" in body
+    assert http(f"{server}/view/nope")[0] == 404
+
+
+def test_many_clients_at_once(server):
+    statuses, lock = [], threading.Lock()
+    query = urllib.parse.urlencode({"query": "ASK { ?s a <https://w3id.org/okg/ontology#Organisation> }"})
+
+    def client():
+        for _ in range(4):
+            status = http(f"{server}/sparql?{query}")[0]
+            with lock:
+                statuses.append(status)
+
+    threads = [threading.Thread(target=client) for _ in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert statuses == [200] * 200
+
+
+# ---------------------------------------------------------------- timeout
+
+
+def test_slow_query_times_out_with_503_and_the_server_keeps_answering():
+    process, base = start("--timeout", "0.5")
+    try:
+        started = time.monotonic()
+        status, headers, body = get_query(base, SLOW)
+        assert status == 503 and b"timed out" in body
+        assert time.monotonic() - started < 3
+        status, _, body = get_query(base, "ASK { ?s ?p ?o }")
+        assert status == 200 and json.loads(body)["boolean"] is True
+    finally:
+        stop(process)
+
+
+# ---------------------------------------------------------------- the page in a browser
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium (/usr/bin/chromium) is not installed")
+def test_page_in_headless_chromium_shows_the_editor_and_the_query_list(server, tmp_path):
+    dom = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                          "--disable-component-update", "--disable-sync", "--no-first-run",
+                          f"--user-data-dir={tmp_path}", "--virtual-time-budget=5000", "--dump-dom", f"{server}/"],
+                         capture_output=True, text=True, timeout=60).stdout
+    assert 'class="yasgui' in dom or "yasqe" in dom, dom[:2000]
+    assert "CodeMirror" in dom  # the editor itself was built by the vendored script
+    assert 'href="/queries/conventions"' in dom
