@@ -1,10 +1,16 @@
 """The Oxigraph store: the okg dataset in pyoxigraph, in memory or persistent on disk.
 
-`--store oxigraph[:PATH]` on every verb. The default graph is the union of the named graphs
-(as in the rdflib store); results come back as rdflib `Result`s so that every output format
-is shared, or natively serialised (`native()`) where speed matters (the endpoint, the bench).
-A store at PATH remembers which files it was loaded from (`okg-source.json`) and is reloaded
-only when they change.
+`--store oxigraph[:PATH]` on query, validate and export; `okg.load(store=...)` in Python.
+Queries see what they see on the rdflib store: GRAPH ?g ranges over the named graphs (the
+articles, the ontology, the inferred graph) and the default graph is their union, which okg
+keeps as an RDF merge in Oxigraph's own default graph (see UNION below). Results come back as
+rdflib `Result`s, so every output format is shared, or as Oxigraph's own objects (`native()`)
+where speed matters. A store at PATH remembers which files it was loaded from
+(`okg-source.json`) and is reloaded only when they change.
+
+Two Oxigraph 0.5 behaviours show through: integer subtypes (xsd:nonNegativeInteger offsets)
+come back as xsd:integer, and the XSD 1.1 decimal 245000000 is given as 245000000.0, the form
+the built graph holds (`lexical`).
 """
 
 from __future__ import annotations
@@ -27,12 +33,11 @@ from .store import DATASET_FORMATS, GRAPH_FORMATS, find_root, format_of
 
 MARKER = "okg-source.json"
 DEFAULT_MOVED = "https://w3id.org/okg/graph/default"
-# The store's own default graph holds the RDF merge of every named graph but the inferred one:
+# UNION. The store's own default graph holds the RDF merge of every named graph but the inferred one:
 # Oxigraph 0.5's union default graph repeats a triple once per graph holding it (oxigraph issue
 # #1919), which would inflate COUNTs and slow every lookup of shared facts. Queries read the
 # merge plus the inferred graph (disjoint from it by construction) as their default graph;
 # GRAPH ?g never sees the merge, since it is not a named graph.
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _POSITION = re.compile(r"(?:error at |line )(\d+)(?::(\d+))?", re.I)
 
 
@@ -384,9 +389,21 @@ class OxKG(KG):
     """`okg.load(store="oxigraph[:PATH]")`: the same API, answered by Oxigraph."""
 
     def __init__(self, store: OxStore, root: Path, *, with_inferred: bool = True) -> None:
-        super().__init__(bind_prefixes(Dataset(default_union=True)), root)
         self.store = store
         self.with_inferred = with_inferred
+        self._dataset = None
+        super().__init__(None, root)
+
+    @property
+    def dataset(self) -> Dataset:
+        """The store's graphs as an rdflib Dataset, made on first use (for code written for rdflib)."""
+        if self._dataset is None:
+            self._dataset = self.graph(with_inferred=self.with_inferred, with_ontology=True)
+        return self._dataset
+
+    @dataset.setter
+    def dataset(self, value: Dataset | None) -> None:
+        self._dataset = value
 
     def native(self, spec: str | q.StoredQuery, params: dict[str, Any] | None = None) -> Any:
         query = self.resolve(spec)
