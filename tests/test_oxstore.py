@@ -190,3 +190,44 @@ def test_not_exists_becomes_minus_only_where_they_agree():
         "SELECT ?x WHERE { ?x a ?c FILTER NOT EXISTS { ?y ?q ?z FILTER(?y != ?x) } }",         # outer variable in a filter
     ):
         assert not_exists_to_minus(kept) == kept
+
+
+def test_serve_and_push_run_on_the_oxigraph_store(tmp_path):
+    """okg serve --store oxigraph answers like the memory store; okg push --store oxigraph
+    uploads the same graphs to a real oxigraph server."""
+    import shutil
+    import subprocess
+    import sys
+    import urllib.request
+
+    from conftest import free_port, stop, wait_for_http
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "okg", "serve", "--store", "oxigraph", "--port", str(port)],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/queries", server)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/queries/organisations",
+                                         headers={"Accept": "text/csv"})
+        served = urllib.request.urlopen(request, timeout=30).read().decode("utf-8")
+    finally:
+        stop(server)
+    local = run_okg("query", "organisations", "--format", "csv").stdout
+    assert served.splitlines() == local.splitlines() and "APEBI" in served
+
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
+    port = free_port()
+    remote = subprocess.Popen([binary, "serve", "--location", str(tmp_path / "remote"), "--bind", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", remote)
+        for _ in range(2):  # pushing again converges: PUT replaces each graph
+            done = run_okg("push", "--store", "oxigraph", "--endpoint", f"http://127.0.0.1:{port}/store")
+            assert done.returncode == 0, done.stderr
+        counted = run_okg("query", "-e", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+                          "--endpoint", f"http://127.0.0.1:{port}/query", "--format", "csv")
+    finally:
+        stop(remote)
+    assert int(counted.stdout.splitlines()[1]) == len(okg.load(root=ROOT, store="oxigraph")) > 3000

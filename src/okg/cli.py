@@ -356,14 +356,15 @@ def extract(articles, fmt, outdir, published, sheets, rules_only, evaluate_dir, 
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE (federated queries to other endpoints).")
 @click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False),
               help="Serve these RDF files instead of the built graph.")
-def serve(host, port, timeout, max_rows, max_concurrent, allow_service, data) -> None:
+@store_option
+def serve(host, port, timeout, max_rows, max_concurrent, allow_service, data, store) -> None:
     """Serve a read-only SPARQL 1.1 endpoint (/sparql), the stored queries and a query page."""
     from .kg import load
     from .serve import Settings, serve as run_server
 
     if timeout <= 0 or max_rows < 1 or max_concurrent < 1:
         raise OkgError("okg serve", "--timeout, --max-rows and --max-concurrent must be positive")
-    run_server(load(list(data) or None), host, port,
+    run_server(load(list(data) or None, store=store), host, port,
                Settings(timeout=timeout, max_rows=max_rows, allow_service=allow_service,
                         max_concurrent=max_concurrent))
 
@@ -375,12 +376,13 @@ def serve(host, port, timeout, max_rows, max_concurrent, allow_service, data) ->
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for each answer.")
 @click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False),
               help="Push these RDF files instead of the built graph.")
-def push(endpoint, graph, timeout, data) -> None:
+@store_option
+def push(endpoint, graph, timeout, data, store) -> None:
     """Upload every named graph by HTTP PUT (SPARQL 1.1 Graph Store Protocol); re-running converges."""
     from .kg import load
     from .push import push as run_push
 
-    done = run_push(load(list(data) or None), endpoint, graph, timeout,
+    done = run_push(load(list(data) or None, store=store), endpoint, graph, timeout,
                     progress=lambda p: click.echo(f"pushed <{p.graph}> ({p.triples} triples)", err=True))
     click.echo(f"pushed {len(done)} graph{'s' if len(done) != 1 else ''}, "
                f"{sum(p.triples for p in done)} triples to {endpoint}")
