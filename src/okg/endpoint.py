@@ -12,6 +12,7 @@ from rdflib import Graph
 from rdflib.query import Result
 
 from .errors import OkgError
+from .results import GRAPH_MEDIA_TYPES, SELECT_MEDIA_TYPES
 
 # What to ask for, best first; any standard answer is read (by its Content-Type).
 ACCEPT = {
@@ -21,16 +22,8 @@ ACCEPT = {
 }
 ACCEPT["ASK"] = ACCEPT["SELECT"]
 ACCEPT["DESCRIBE"] = ACCEPT["CONSTRUCT"]
-RESULT_PARSERS = {
-    "application/sparql-results+json": "json", "application/json": "json",
-    "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
-    "text/tab-separated-values": "tsv", "text/csv": "csv",
-}
-GRAPH_PARSERS = {
-    "application/n-triples": "nt", "text/plain": "nt", "text/turtle": "turtle",
-    "application/rdf+xml": "xml", "application/ld+json": "json-ld", "application/n-quads": "nquads",
-    "application/trig": "trig",
-}
+RESULT_PARSERS = SELECT_MEDIA_TYPES
+GRAPH_PARSERS = {**GRAPH_MEDIA_TYPES, "application/n-quads": "nquads", "application/trig": "trig"}
 
 
 def request(url: str, data: bytes | None, headers: dict[str, str], timeout: float,

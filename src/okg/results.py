@@ -194,3 +194,16 @@ def format_result(result: Result, fmt: str, columns: list[str] | None = None) ->
     if fmt == "tsv":
         return to_tsv(names, rows)
     return table(names, [[compact(t) for t in row] for row in rows])
+
+
+# Media types of SPARQL results and RDF graphs, the server's default first; the endpoint
+# client reads answers with the same tables.
+SELECT_MEDIA_TYPES = {
+    "application/sparql-results+json": "json", "application/json": "json",
+    "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
+    "text/csv": "csv", "text/tab-separated-values": "tsv",
+}
+GRAPH_MEDIA_TYPES = {
+    "text/turtle": "turtle", "application/n-triples": "nt", "text/plain": "nt",
+    "application/ld+json": "json-ld", "application/rdf+xml": "xml",
+}

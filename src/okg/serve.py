@@ -38,15 +38,8 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 
 # Media types each query form can answer in, default first.
-SELECT_TYPES = {
-    "application/sparql-results+json": "json", "application/json": "json",
-    "application/sparql-results+xml": "xml", "application/xml": "xml", "text/xml": "xml",
-    "text/csv": "csv", "text/tab-separated-values": "tsv",
-}
-GRAPH_TYPES = {
-    "text/turtle": "turtle", "application/n-triples": "nt", "text/plain": "nt",
-    "application/ld+json": "json-ld", "application/rdf+xml": "xml",
-}
+SELECT_TYPES = R.SELECT_MEDIA_TYPES
+GRAPH_TYPES = R.GRAPH_MEDIA_TYPES
 CONTENT_TYPES = {
     "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
     "csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8",
