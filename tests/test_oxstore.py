@@ -98,6 +98,30 @@ def test_stored_queries_agree_on_a_synthetic_corpus_with_shared_facts(tmp_path):
     assert memory.sparql(count)[0]["n"] == oxigraph.sparql(count)[0]["n"] < 6 * 12
 
 
+def view_data(graph) -> tuple:
+    return (sorted(graph.nodes(data=True)), sorted((a, b, d) for a, b, d in graph.edges(data=True)))
+
+
+def test_every_view_is_the_same_graph_on_both_stores(kg, ox_kg):
+    from okg.views import available
+
+    for name in available(kg):
+        assert view_data(ox_kg.view(name)) == view_data(kg.view(name)), name
+    assert view_data(ox_kg.view("org-programme", article="002")) == view_data(kg.view("org-programme", article="002"))
+
+
+def test_views_agree_on_a_synthetic_corpus(tmp_path):
+    from okg.compile import build
+    from okg.synth import synth
+
+    synth(tmp_path, 8, seed=5)
+    build(tmp_path, write=True)
+    memory, oxigraph = okg.load(root=tmp_path), okg.load(root=tmp_path, store="oxigraph")
+    graph = memory.view("org-programme")
+    assert graph.number_of_edges() > 10
+    assert view_data(oxigraph.view("org-programme")) == view_data(graph)
+
+
 def test_contract_answers_come_from_the_article_graphs(ox_kg):
     apebi = [r for r in ox_kg.query("organisations") if r["acronym"] == "APEBI"]
     assert len(apebi) >= 2 and len({r["article"] for r in apebi}) == len(apebi)
@@ -151,6 +175,8 @@ def test_the_cli_store_option_answers_like_the_memory_store(tmp_path):
     checked = run_okg("validate", "--store", "oxigraph", "--format", "json")
     assert checked.returncode == 0 and json.loads(checked.stdout)["conforms"] is True
     assert json.loads(checked.stdout) == json.loads(run_okg("validate", "--format", "json").stdout)
+    for verb in (["stats", "--format", "csv"], ["view", "org-programme", "--format", "json"]):
+        assert run_okg(*verb, "--store", "oxigraph").stdout == run_okg(*verb).stdout, verb
     exported = run_okg("export", "--store", "oxigraph", "--format", "nt")
     assert exported.returncode == 0 and exported.stdout.count("\n") == run_okg("export", "--format", "nt").stdout.count("\n")
 

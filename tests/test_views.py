@@ -201,6 +201,39 @@ def test_bad_view_requests_are_input_errors(kg, name, filters, message):
         kg.view(name, **filters)
 
 
+def custom_view(tmp_path: Path, header: str, select: str = "?source ?target ?relation ?via ?article ?quote") -> Path:
+    """A project copy whose queries/views/ holds one more view, org-programme's query under HEADER."""
+    import shutil
+
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "queries", root / "queries")
+    body = (ROOT / "queries" / "views" / "org-programme.rq").read_text(encoding="utf-8").split("PREFIX", 1)[1]
+    body = body.replace("SELECT DISTINCT ?source ?target ?relation ?via ?article ?quote", f"SELECT DISTINCT {select}")
+    (root / "queries" / "views" / "custom.rq").write_text(f"{header}PREFIX{body}", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("rank", ["[2, 1]", "{source: two}", "{via: 1}"])
+def test_a_malformed_view_rank_is_refused(kg, tmp_path, rank):
+    root = custom_view(tmp_path, f"#+ view:\n#+   title: Custom\n#+   rank: {rank}\n")
+    with pytest.raises(OkgError, match="view rank .* is not a mapping"):
+        okg.load(ROOT / "graph" / "okg.trig", root=root).view("custom")
+
+
+def test_rank_weights_decide_which_quotes_a_link_keeps(tmp_path):
+    """With no rank every quote of the link is kept; a view computing its own ?rank is taken at its word."""
+    flat = okg.load(ROOT / "graph" / "okg.trig", root=custom_view(tmp_path / "a", "#+ view:\n#+   title: Flat\n"))
+    ranked = okg.load(ROOT / "graph" / "okg.trig", root=ROOT).view("org-programme")
+    unranked = flat.view("custom")
+    sfi = (ID + "organisation/sfi", ID + "programme/apebi-export-support-centre")
+    assert set(ranked.edges[sfi]["quotes"]) < set(unranked.edges[sfi]["quotes"])
+    assert any("SFI" not in quote for quote in unranked.edges[sfi]["quotes"])
+    own = okg.load(ROOT / "graph" / "okg.trig", root=custom_view(
+        tmp_path / "b", "#+ view:\n#+   title: Own\n#+   rank: {source: 2, target: 1}\n",
+        "?source ?target ?relation ?via ?article ?quote (0 AS ?rank)")).view("custom")
+    assert own.edges[sfi]["quotes"] == unranked.edges[sfi]["quotes"]
+
+
 def test_unknown_view_suggests_the_close_name(kg):
     with pytest.raises(OkgError, match="did you mean 'org-programme'"):
         kg.view("org-programm")

@@ -222,11 +222,12 @@ def export(fmt, with_inferred, with_ontology, output, store) -> None:
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(q.SELECT_FORMATS), default=None)
-def stats(fmt: str | None) -> None:
+@store_option
+def stats(fmt: str | None, store: str) -> None:
     """Count facts per class and article."""
     from .kg import load
 
-    kg = load()
+    kg = load(store=store)
     result = kg.run("stats")
     click.echo(q.format_result(result, fmt or ("table" if sys.stdout.isatty() else "csv")), nl=False)
 
@@ -245,14 +246,15 @@ def stats(fmt: str | None) -> None:
               help="Layout of .png/.svg pictures (default: the view's own).")
 @click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False),
               help="View this RDF file instead of the built graph.")
-def view_cmd(name, output, fmt, metrics, filters, layout, data) -> None:
+@store_option
+def view_cmd(name, output, fmt, metrics, filters, layout, data, store) -> None:
     """List the views, or show view NAME: a summary, --metrics, or a file with -o."""
     from . import views, viz
     from .kg import load
 
     if output:
         viz.format_of(output)  # refuse an unknown extension before any work
-    kg = load(list(data) or None)
+    kg = load(list(data) or None, store=store)
     if not name:
         found = views.available(kg)
         click.echo(q.table(["view", "summary"], [[n, v.summary] for n, v in found.items()], width=100), nl=False)

@@ -1,9 +1,11 @@
 """Views: stored queries (queries/views/*.rq) turned into NetworkX graphs, filters and metrics.
 
-A view is one SELECT whose rows are links: ?source ?target ?relation ?via ?article ?quote ?rank
+A view is one SELECT whose rows are links: ?source ?target ?relation ?via ?article ?quote
 (?target unbound for a node standing alone). Its `#+ view:` header gives a title, the relation
-order (the first relation of a pair names the link) and a default layout. What every node is
-(type, label, acronym, the articles and quotes stating it) comes from queries/views/nodes.rq.
+order (the first relation of a pair names the link), a default layout and `rank`: how much a
+quote gains for naming the link's source or target. A link keeps, per relation and article, its
+best-ranked quotes. What every node is (type, label, acronym, the articles and quotes stating it)
+comes from queries/views/nodes.rq, every name a quote may use from queries/views/names.rq.
 Python only folds rows into nodes and links; it never walks triples.
 """
 
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
     from .kg import KG
 
 NODE_QUERY = "nodes"
+NAME_QUERY = "names"
+ENDS = ("source", "target")
 TYPES = ("Organisation", "Programme", "Convention", "Region", "Sector")
 FILTERS = ("article", "type", "min_degree")
 SAMPLE_ABOVE = 2000  # nodes; above this, betweenness is estimated from SAMPLE_K pivots
@@ -39,6 +43,7 @@ class View:
     title: str
     relations: list[str] = field(default_factory=list)
     layout: str = "spring"
+    rank: dict[str, int] = field(default_factory=dict)
 
     @property
     def summary(self) -> str:
@@ -57,8 +62,13 @@ def available(kg: KG) -> dict[str, View]:
         spec = query.header.get("view")
         if not isinstance(spec, dict):
             continue
+        rank = spec.get("rank") or {}
+        if not isinstance(rank, dict) or set(rank) - set(ENDS) or not all(isinstance(v, int) for v in rank.values()):
+            raise OkgError(str(path), f"view rank {rank!r} is not a mapping of source/target to whole numbers",
+                           "e.g. rank: {source: 2, target: 1}")
         out[query.name] = View(query.name, query, str(spec.get("title") or query.name),
-                               [str(r) for r in spec.get("relations") or []], str(spec.get("layout") or "spring"))
+                               [str(r) for r in spec.get("relations") or []], str(spec.get("layout") or "spring"),
+                               dict(rank))
     return out
 
 
@@ -86,7 +96,11 @@ def build(kg: KG, name: str, **filters: Any) -> nx.Graph:
         params["article"] = resolve_article(filters["article"], articles)
         articles = {params["article"]: articles[params["article"]]}
     nodes = _node_info(kg.query(q.load_query(views_dir(kg) / f"{NODE_QUERY}.rq"), **params))
-    graph = _fold(view, kg.query(view.query, **params), nodes)
+    rows = kg.query(view.query, **params)
+    if view.rank and not any("rank" in row for row in rows):
+        names = _names(kg.query(q.load_query(views_dir(kg) / f"{NAME_QUERY}.rq")))
+        rows = [{**row, "rank": _rank(view.rank, row, names)} for row in rows]
+    graph = _fold(view, rows, nodes)
     graph.graph.update(name=view.name, title=view.title, summary=view.summary, layout=view.layout,
                        relations=_relation_order(view, graph),
                        articles={a: {"file": r.get("file"), "title": r.get("title"),
@@ -110,6 +124,27 @@ def _node_info(rows: list[dict]) -> dict[str, dict]:
         if row.get("quote") and quote not in node["quotes"]:
             node["quotes"].append(quote)
     return info
+
+
+def _normal(text: str) -> str:
+    return text.replace("\u2019", "'").lower()
+
+
+def _names(rows: list[dict]) -> dict[str, list[str]]:
+    """Node → its names (labels, aliases, acronyms, quotes), normalised for matching."""
+    names: dict[str, list[str]] = {}
+    for row in rows:
+        names.setdefault(row["node"], []).append(_normal(str(row["name"])))
+    return names
+
+
+def _rank(weights: dict[str, int], row: dict, names: dict[str, list[str]]) -> int:
+    """How well the row's quote states its link: the weights of the ends it names."""
+    if not row.get("quote"):
+        return 0
+    quote = _normal(str(row["quote"]))
+    return sum(weight for end, weight in weights.items()
+               if row.get(end) and any(name in quote for name in names.get(row[end], ())))
 
 
 def _fallback(iri: str) -> dict:
