@@ -122,6 +122,32 @@ def test_views_agree_on_a_synthetic_corpus(tmp_path):
     assert view_data(oxigraph.view("org-programme")) == view_data(graph)
 
 
+def default_graph(store: OxStore) -> set:
+    import pyoxigraph as ox
+
+    return {str(q.triple) for q in store.store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+
+
+@pytest.mark.parametrize("corpus", ["seeds", "synthetic"])
+def test_the_built_merge_file_gives_the_merge_a_sparql_update_builds(tmp_path, corpus):
+    """okg.ttl, bulk-loaded as the default graph, is exactly the merge of the named graphs."""
+    root = ROOT
+    if corpus == "synthetic":
+        from okg.compile import build
+        from okg.synth import synth
+
+        root = tmp_path / "synth"
+        synth(root, 12, seed=7)
+        build(root, write=True)
+    built = [root / "graph" / "okg.trig"]
+    updated, merged = OxStore(), OxStore()
+    updated.load(built)
+    merged.load(built, merge=root / "graph" / "okg.ttl")
+    assert default_graph(merged) == default_graph(updated)
+    assert len(default_graph(merged)) > 1000 and len(merged) == len(updated)
+    assert okg.load(root=root, store="oxigraph").query("organisations") == okg.load(root=root).query("organisations")
+
+
 def test_contract_answers_come_from_the_article_graphs(ox_kg):
     apebi = [r for r in ox_kg.query("organisations") if r["acronym"] == "APEBI"]
     assert len(apebi) >= 2 and len({r["article"] for r in apebi}) == len(apebi)
