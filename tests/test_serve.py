@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 from rdflib import Graph, Namespace, URIRef
@@ -29,6 +30,37 @@ SPARQLWrapper = pytest.importorskip("SPARQLWrapper", reason="SPARQLWrapper is no
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 CONTRACTS = "https://w3id.org/okg/id/convention/offshoring-ecosystems-performance-contracts-2015"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a a ?t . ?b a ?t2 }"  # a cross join: seconds in rdflib
+
+
+def tree(pid: int) -> list[int]:
+    """The process and its children (the query workers), from /proc."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return [pid]
+    return [pid] + [int(c) for c in children]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")), 0)
+    return total / 1024
 
 
 def start(*options: str) -> tuple[subprocess.Popen, str]:
@@ -224,22 +256,42 @@ def test_home_page_and_network_view(server):
     assert http(f"{server}/view/nope")[0] == 404
 
 
-def test_many_clients_at_once(server):
-    statuses, lock = [], threading.Lock()
-    query = urllib.parse.urlencode({"query": "ASK { ?s a <https://w3id.org/okg/ontology#Organisation> }"})
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="memory is read from /proc (Linux)")
+def test_many_clients_at_once_without_failures_or_memory_growth():
+    process, base = start("--timeout", "20")
+    query = urllib.parse.urlencode({"query": ("SELECT ?o ?n WHERE { ?o a <https://w3id.org/okg/ontology#Organisation> ; "
+                                                "<http://www.w3.org/2004/02/skos/core#prefLabel> ?n }")})
+    answers = []
 
-    def client():
-        for _ in range(4):
-            status = http(f"{server}/sparql?{query}")[0]
-            with lock:
-                statuses.append(status)
+    def burst(seconds: float) -> list[int]:
+        statuses, lock = [], threading.Lock()
+        stop_at = time.monotonic() + seconds
 
-    threads = [threading.Thread(target=client) for _ in range(50)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert statuses == [200] * 200
+        def client():
+            while time.monotonic() < stop_at:
+                status, _, body = http(f"{base}/sparql?{query}", headers={"Accept": "application/sparql-results+json"})
+                with lock:
+                    statuses.append(status)
+                    if status == 200:
+                        answers.append(len(json.loads(body)["results"]["bindings"]))
+
+        threads = [threading.Thread(target=client) for _ in range(50)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        return statuses
+
+    try:
+        warm = burst(3)  # workers and caches settle
+        before = rss_mb(tree(process.pid))
+        statuses = burst(6) + burst(6)
+        after = rss_mb(tree(process.pid))
+    finally:
+        stop(process)
+    assert warm and set(warm) == {200} and statuses and set(statuses) == {200}, sorted(set(statuses))
+    assert len(statuses) >= 100 and len(set(answers)) == 1 and answers[0] > 10
+    assert after - before < max(30.0, 0.1 * before), f"memory grew from {before:.0f} MB to {after:.0f} MB"
 
 
 # ---------------------------------------------------------------- timeout
@@ -254,6 +306,53 @@ def test_slow_query_times_out_with_503_and_the_server_keeps_answering():
         assert time.monotonic() - started < 3
         status, _, body = get_query(base, "ASK { ?s ?p ?o }")
         assert status == 200 and json.loads(body)["boolean"] is True
+    finally:
+        stop(process)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="CPU time is read from /proc (Linux)")
+def test_a_timed_out_query_stops_running():
+    """The worker running it is killed: the server and its workers go idle at once."""
+    process, base = start("--timeout", "0.5", "--max-concurrent", "2")
+    try:
+        workers = tree(process.pid)[1:]
+        assert len(workers) == 2
+        for _ in range(3):  # more slow queries than workers: none of them may linger
+            assert get_query(base, SLOW)[0] == 503
+        time.sleep(0.5)
+        spent = cpu_seconds(tree(process.pid))
+        time.sleep(2)
+        assert cpu_seconds(tree(process.pid)) - spent < 0.3, "a timed-out query is still running"
+        now = tree(process.pid)[1:]
+        assert len(now) == 2 and set(now) != set(workers)  # the timed-out ones were replaced
+        assert get_query(base, "ASK { ?s ?p ?o }")[0] == 200
+    finally:
+        stop(process)
+    time.sleep(0.5)
+    for pid in set(workers) | set(now):
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+
+
+def test_a_busy_server_answers_503_busy():
+    process, base = start("--timeout", "1", "--max-concurrent", "1")
+    try:
+        results, lock = [], threading.Lock()
+
+        def slow():
+            answer = get_query(base, SLOW)
+            with lock:
+                results.append(answer)
+
+        threads = [threading.Thread(target=slow) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert [status for status, _, _ in results] == [503] * 4
+        bodies = b" ".join(body for _, _, body in results)
+        assert b"timed out" in bodies and b"busy: 1 queries are running" in bodies
+        assert all(headers["Retry-After"] == "5" for _, headers, _ in results)
+        assert get_query(base, "ASK { ?s ?p ?o }")[0] == 200
     finally:
         stop(process)
 

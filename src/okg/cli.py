@@ -350,11 +350,12 @@ def extract(articles, fmt, outdir, published, sheets, rules_only, evaluate_dir, 
                    "the port can run queries).")
 @click.option("--port", type=int, default=7878, show_default=True)
 @click.option("--timeout", type=float, default=30.0, show_default=True,
-              help="Seconds a query may run before the answer is 503 (the query still finishes in its thread).")
+              help="Seconds a query may run before the answer is 503 (its worker process is killed and replaced).")
 @click.option("--max-rows", type=int, default=10000, show_default=True,
               help="Rows (or triples) per answer; more are cut and the answer says X-Okg-Truncated: true.")
 @click.option("--max-concurrent", type=int, default=4, show_default=True,
-              help="Queries evaluated at once; beyond that requests wait (up to --timeout), then get 503.")
+              help="Worker processes, so queries evaluated at once; beyond that requests wait (up to --timeout), "
+                   "then get 503.")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE (federated queries to other endpoints).")
 @click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False),
               help="Serve these RDF files instead of the built graph.")

@@ -8,17 +8,23 @@
     /                  query editor (YASGUI, vendored), stored-query list, links
 
 Starlette + uvicorn (the `serve` extra). Read-only: updates are refused, SERVICE too unless
-allowed. Every query runs in a worker thread under a timeout; rdflib cannot cancel a running
-query, so a timed-out query keeps its thread until it finishes. A semaphore bounds how many
-such threads exist at once (``max_concurrent``): a slot is freed only when the thread really
-ends, so a burst of slow queries makes the server answer 503 rather than pile up threads.
+allowed. Every query runs in one of ``max_concurrent`` worker processes, forked from the server
+once the graph is loaded (they share its memory copy-on-write). Neither rdflib nor Oxigraph can
+cancel a running query, so a query past the timeout is answered 503 and its worker is killed and
+forked anew: nothing keeps running, nothing piles up. When every worker is busy a request waits,
+up to the timeout, then gets 503. Where fork does not exist (Windows), queries run in threads and
+a timed-out one runs to its end (`Runner`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import json
+import multiprocessing
+import os
+import signal
 import threading
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
@@ -189,37 +195,193 @@ def execute(kg, stored: q.StoredQuery, params: dict[str, Any], fmt: str, max_row
     return writer(names, rows).encode("utf-8"), truncated
 
 
-class Runner:
-    """Worker threads under a semaphore, each query with a deadline."""
+def render_view(kg, name: str) -> str:
+    from . import viz
 
-    def __init__(self, settings: Settings):
-        self.settings = settings
+    return viz.to_html(kg.view(name))
+
+
+def _busy(settings) -> HTTPProblem:
+    return HTTPProblem(503, f"busy: {settings.max_concurrent} queries are running; retry later", {"Retry-After": "5"})
+
+
+def _timed_out(settings) -> HTTPProblem:
+    return HTTPProblem(503, f"query timed out after {settings.timeout:g}s", {"Retry-After": "5"})
+
+
+class Runner:
+    """Worker threads under a semaphore, each query with a deadline: `fn(kg, *args)`.
+
+    The fallback where fork does not exist: a timed-out query still runs to its end in its thread,
+    holding its slot until then.
+    """
+
+    def __init__(self, kg, settings: Settings):
+        self.kg, self.settings = kg, settings
         self.pool = ThreadPoolExecutor(max_workers=settings.max_concurrent, thread_name_prefix="okg-query")
         self.slots = threading.BoundedSemaphore(settings.max_concurrent)
 
     async def run(self, fn, *args):
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.settings.timeout
-        # Wait for a free slot (a thread that really ended), but not past the deadline.
         while not self.slots.acquire(blocking=False):
             if loop.time() >= deadline:
-                raise HTTPProblem(503, f"busy: {self.settings.max_concurrent} queries are running; retry later",
-                                  {"Retry-After": "5"})
+                raise _busy(self.settings)
             await asyncio.sleep(0.01)
         try:
-            future = self.pool.submit(fn, *args)
+            future = self.pool.submit(fn, self.kg, *args)
         except BaseException:
             self.slots.release()
             raise
-        # The slot is released when the thread finishes, not when we stop waiting for it: rdflib
-        # cannot be interrupted, so a timed-out query still runs to completion in its thread.
         future.add_done_callback(lambda _: self.slots.release())
         try:
             return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)),
                                           max(0.0, deadline - loop.time()))
         except asyncio.TimeoutError:
-            raise HTTPProblem(503, f"query timed out after {self.settings.timeout:g}s",
-                              {"Retry-After": "5"}) from None
+            raise _timed_out(self.settings) from None
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _open_read_only(path: str, root: str, with_inferred: bool):
+    from .oxstore import OxKG, OxStore
+
+    return OxKG(OxStore(path, read_only=True), Path(root), with_inferred=with_inferred)
+
+
+def _work(conn, kg, inherited) -> None:
+    """A worker process: run (fn, args) jobs on kg until the server goes away.
+
+    kg is the server's own (forked) or, for a store on disk, how to open it read-only (spawned).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
+    for other in inherited:  # the server's ends of the other workers' pipes
+        other.close()
+    if isinstance(kg, tuple):
+        kg = _open_read_only(*kg)
+    conn.send("ready")
+    while True:
+        try:
+            fn, args = conn.recv()
+        except (EOFError, OSError):
+            os._exit(0)
+        try:
+            reply = ("ok", fn(kg, *args))
+        except OkgError as err:
+            reply = ("input", (err.where, err.message, err.hint))
+        except Exception as err:  # noqa: BLE001 - reported to the client as a server error
+            reply = ("error", f"{type(err).__name__}: {err}")
+        try:
+            conn.send(reply)
+        except (BrokenPipeError, OSError):
+            os._exit(0)
+
+
+class Workers:
+    """`max_concurrent` forked worker processes, each query with a deadline: `fn(kg, *args)`.
+
+    A query past its deadline gets 503 and its worker is killed and replaced, so a runaway query
+    costs nothing once answered. A worker that dies (out of memory, say) is replaced too.
+    """
+
+    def __init__(self, kg, settings: Settings):
+        self.kg, self.settings = kg, settings
+        self.context = multiprocessing.get_context("fork")
+        path = getattr(getattr(kg, "store", None), "path", None)
+        if path is not None:  # RocksDB does not survive fork: each worker opens the folder read-only
+            self.context = multiprocessing.get_context("spawn")
+            self.kg = (str(path), str(kg.root), kg.with_inferred)
+        self.conns: dict[int, Any] = {}  # pid -> the server's end of its pipe
+        self.procs: dict[int, Any] = {}
+        self.idle: list[int] = []
+        self.starting: set[int] = set()
+        for _ in range(settings.max_concurrent):
+            self.idle.append(self._spawn())
+        for pid, conn in self.conns.items():  # each worker says when it is ready (spawned ones load okg)
+            try:
+                ready = conn.poll(60) and conn.recv() == "ready"
+            except (EOFError, OSError):
+                ready = False
+            if not ready:
+                self.close()
+                raise OkgError("okg serve", f"query worker {pid} did not start", "see the error above")
+
+    def _spawn(self) -> int:
+        ours, theirs = self.context.Pipe()
+        inherited = list(self.conns.values()) + [ours] if self.context.get_start_method() == "fork" else []
+        proc = self.context.Process(target=_work, args=(theirs, self.kg, inherited), daemon=True, name="okg-query")
+        proc.start()
+        theirs.close()
+        self.conns[proc.pid], self.procs[proc.pid] = ours, proc
+        return proc.pid
+
+    def _retire(self, pid: int) -> None:
+        self.starting.discard(pid)
+        conn, proc = self.conns.pop(pid), self.procs.pop(pid)
+        conn.close()
+        if proc.is_alive():
+            os.kill(pid, signal.SIGKILL)
+        proc.join(5)
+
+    def _replace(self, pid: int) -> None:
+        self._retire(pid)
+        fresh = self._spawn()
+        self.starting.add(fresh)  # says "ready" before its first job
+        self.idle.append(fresh)
+
+    @staticmethod
+    async def _reply(conn, loop, deadline: float):
+        readable = loop.create_future()
+        loop.add_reader(conn.fileno(), lambda: readable.done() or readable.set_result(None))
+        try:
+            await asyncio.wait_for(readable, max(0.0, deadline - loop.time()))
+        finally:
+            loop.remove_reader(conn.fileno())
+        return conn.recv()
+
+    async def run(self, fn, *args):
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.timeout
+        while not self.idle:
+            if loop.time() >= deadline:
+                raise _busy(self.settings)
+            await asyncio.sleep(0.005)
+        pid = self.idle.pop()
+        conn = self.conns[pid]
+        try:
+            if pid in self.starting:
+                if await self._reply(conn, loop, deadline) != "ready":
+                    raise EOFError
+                self.starting.discard(pid)
+            conn.send((fn, args))
+            kind, value = await self._reply(conn, loop, deadline)
+        except asyncio.TimeoutError:
+            self._replace(pid)
+            raise _timed_out(self.settings) from None
+        except (EOFError, OSError):
+            self._replace(pid)
+            raise HTTPProblem(500, "the query's worker process died (out of memory?); retry or simplify it") from None
+        except BaseException:  # the client went away mid-query: the worker's state is unknown
+            self._replace(pid)
+            raise
+        self.idle.append(pid)
+        if kind == "input":
+            raise OkgError(*value)
+        if kind == "error":
+            raise HTTPProblem(500, value)
+        return value
+
+    def close(self) -> None:
+        for pid in list(self.conns):
+            self._retire(pid)
+
+
+def runner_for(kg, settings: Settings):
+    """Worker processes where fork exists, else threads."""
+    if "fork" in multiprocessing.get_all_start_methods():
+        return Workers(kg, settings)
+    return Runner(kg, settings)
 
 
 # ---------------------------------------------------------------- service description
@@ -327,7 +489,7 @@ def create_app(kg, settings: Settings | None = None):
     from starlette.routing import Route
 
     settings = settings or Settings()
-    runner = Runner(settings)
+    runner = runner_for(kg, settings)
     view_cache: dict[str, str] = {}
 
     def problem(err: HTTPProblem) -> Response:
@@ -355,7 +517,7 @@ def create_app(kg, settings: Settings | None = None):
     async def answer(request: Request, stored: q.StoredQuery, params: dict[str, Any]) -> Response:
         fmt = negotiate(request.headers.get("accept"), offered_for(stored.kind))
         try:
-            body, truncated = await runner.run(execute, kg, stored, params, fmt, settings.max_rows)
+            body, truncated = await runner.run(execute, stored, params, fmt, settings.max_rows)
         except OkgError as err:
             raise HTTPProblem(400, str(err)) from None
         headers = {"X-Okg-Truncated": "true"} if truncated else {}
@@ -431,14 +593,14 @@ def create_app(kg, settings: Settings | None = None):
             return problem(err)
 
     async def view(request: Request) -> Response:
-        from . import views, viz
+        from . import views
 
         name = request.path_params["name"]
         if name not in view_cache:
             if name not in views.available(kg):
                 return problem(HTTPProblem(404, f"no view {name!r}"))
             try:
-                page = await runner.run(lambda: viz.to_html(kg.view(name)))
+                page = await runner.run(render_view, name)
             except HTTPProblem as err:
                 return problem(err)
             view_cache[name] = page
@@ -464,7 +626,12 @@ def create_app(kg, settings: Settings | None = None):
         Route("/vendor/yasgui/yasgui.min.js", vendor("yasgui.min.js", "text/javascript")),
         Route("/vendor/yasgui/yasgui.min.css", vendor("yasgui.min.css", "text/css")),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(NoSniff)])
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        runner.close()
+
+    app = Starlette(routes=routes, middleware=[Middleware(NoSniff)], lifespan=lifespan)
     app.state.runner = runner
     return app
 
