@@ -71,6 +71,19 @@ class Clock:
 
         return Step()
 
+    def best(self, name: str, fn, repeat: int = 3):
+        """Run fn `repeat` times, record the fastest (this machine's timings vary by tens of %)."""
+        times, result = [], None
+        for _ in range(repeat):
+            result = None  # the previous run's store is freed first: peak memory stays one store's
+            start = time.perf_counter()
+            result = fn()
+            times.append(time.perf_counter() - start)
+        self.times[name] = round(min(times), 3)
+        print(f"    {name}: {self.times[name]:.2f} s (best of {repeat}: {', '.join(f'{x:.2f}' for x in times)})",
+              file=sys.stderr, flush=True)
+        return result
+
 
 def peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -101,9 +114,12 @@ def run_fast(corpus: Path, work: Path) -> dict:
                      str(merge), format=ox.RdfFormat.N_TRIPLES)
         asserted = len(store)
         del store
-    with t("load"):
-        store = OxStore()
-        store.load([built], lenient=True, merge=merge)  # okg's own build output (IRIs checked when built)
+    def load():
+        fresh = OxStore()
+        fresh.load([built], lenient=True, merge=merge)  # okg's own build output (IRIs checked when built)
+        return fresh
+
+    store = t.best("load", load)
     with t("materialise"):
         inferred = fastpath.materialise(store, ontology)
     kg = OxKG(store, corpus)
@@ -112,10 +128,8 @@ def run_fast(corpus: Path, work: Path) -> dict:
                                    corpus / "queries" / "qc", ontology)
     rows = {}
     for name in CONTRACT:
-        with t(f"query {name}"):
-            raw = kg.native(name)
-            body = raw.serialize(format=ox.QueryResultsFormat.JSON)
-        rows[name] = json.loads(body)["results"]["bindings"].__len__()
+        body = t.best(f"query {name}", lambda: kg.native(name).serialize(format=ox.QueryResultsFormat.JSON))
+        rows[name] = len(json.loads(body)["results"]["bindings"])
     with t("export ttl"):
         text = store.serialize("ttl")
     view = timed_view(kg, t)
@@ -206,9 +220,13 @@ def run_floor(corpus: Path, work: Path) -> dict:
         ox.serialize((q.triple for q in store), str(nt), format=ox.RdfFormat.N_TRIPLES)
         del store
     t = Clock()
-    with t("load"):
-        store = ox.Store()
-        store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+
+    def load():
+        fresh = ox.Store()
+        fresh.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+        return fresh
+
+    store = t.best("load", load)
     return {"times": t.times, "peak_mb": peak_mb(), "triples": len(store), "lines": sum(1 for _ in nt.open("rb"))}
 
 
@@ -345,7 +363,9 @@ def main(argv: list[str] | None = None) -> int:
         "Sizes are asserted triples (the articles' named graphs); the store also holds the inferred graph "
         "and, on Oxigraph, the merged default graph (see okg.oxstore).",
         "Contract queries: the fast path's time includes serialising the answer as SPARQL JSON (Oxigraph); the "
-        "baseline's includes okg's JSON writer.",
+        "baseline's includes okg's JSON writer. The fast path's loads, the floor and the fast path's contract "
+        "queries are the best of 3 runs (this virtual machine's timings vary by tens of per cent from run to run); "
+        "every other step runs once.",
         "Fast load = a lenient bulk load of okg's own N-Quads (IRIs were checked at build) plus a bulk load of "
         "the RDF merge of the article graphs, written at build as okg build writes graph/okg.ttl, into "
         "Oxigraph's default graph (okg.oxstore: Oxigraph 0.5's union default graph counts a triple once per "
