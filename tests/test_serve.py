@@ -333,7 +333,7 @@ def test_a_timed_out_query_stops_running():
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
 
 
-def test_a_busy_server_answers_503_busy():
+def test_more_slow_queries_than_workers_get_503_and_the_server_recovers():
     process, base = start("--timeout", "1", "--max-concurrent", "1")
     try:
         results, lock = [], threading.Lock()
@@ -348,9 +348,11 @@ def test_a_busy_server_answers_503_busy():
             t.start()
         for t in threads:
             t.join(30)
+        # The first is cut at the timeout; each other one is cut too, or never starts (busy),
+        # depending on how fast the worker is replaced.
         assert [status for status, _, _ in results] == [503] * 4
-        bodies = b" ".join(body for _, _, body in results)
-        assert b"timed out" in bodies and b"busy: 1 queries are running" in bodies
+        assert all(b"timed out after 1s" in body or b"busy: 1 queries are running" in body for _, _, body in results)
+        assert any(b"timed out" in body for _, _, body in results)
         assert all(headers["Retry-After"] == "5" for _, headers, _ in results)
         assert get_query(base, "ASK { ?s ?p ?o }")[0] == 200
     finally:

@@ -343,7 +343,7 @@ class Workers:
     async def run(self, fn, *args):
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.settings.timeout
-        while not self.idle:
+        while not self.idle or loop.time() >= deadline:  # past its deadline, a request never starts
             if loop.time() >= deadline:
                 raise _busy(self.settings)
             await asyncio.sleep(0.005)
