@@ -44,12 +44,6 @@ TARGETS = {"load_ratio": 2.0, "materialise": 15.0, "validate": 20.0, "query": 1.
            "speedup_100k": 10.0}
 
 
-def size_of(text: str) -> int:
-    text = text.strip().lower()
-    scale = {"k": 1_000, "m": 1_000_000}.get(text[-1], 1)
-    return int(float(text[:-1] if text[-1] in "km" else text) * scale)
-
-
 def label(n: int) -> str:
     return f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1000}k"
 
@@ -353,10 +347,10 @@ def main(argv: list[str] | None = None) -> int:
         pipeline, corpus, work = args.child
         print(json.dumps(PIPELINES[pipeline](Path(corpus), Path(work))))
         return 0
-    from okg.synth import articles_for, synth
+    from okg.synth import articles_for, parse_size, synth
 
-    sizes = [size_of(s) for s in args.sizes.split(",")]
-    baseline_max = size_of(args.baseline_max)
+    sizes = [parse_size(s, "--sizes") for s in args.sizes.split(",")]
+    baseline_max = parse_size(args.baseline_max, "--baseline-max")
     report = {"date": dt.date.today().isoformat(), "machine": machine(), "sizes": [], "targets": [], "notes": [
         f"The baseline runs up to {label(baseline_max)} asserted triples only: owlrl and pyshacl take minutes "
         "at 100k and owlrl about 10 min at 1M.",

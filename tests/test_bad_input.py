@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT
 
 SHEET = "seeds/002_2d0035028c8bf154.yaml"
 ARTICLE = "seeds/002_2d0035028c8bf154.txt"

@@ -61,7 +61,7 @@ def test_organisations_are_shared_and_figures_sit_in_the_text(corpus):
 
 
 def test_articles_for_hits_the_triple_budget(tmp_path):
-    from okg.compile import compile_sheets, load_ontology
+    from okg.compile import compile_sheets
 
     synth(tmp_path, articles_for(3_000), seed=2)
     dataset = compile_sheets(load_sheets(tmp_path / "seeds"))

@@ -402,16 +402,12 @@ def push(endpoint, graph, timeout, data, store) -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed and size, same bytes.")
 def synth(articles, triples, out, seed) -> None:
     """Generate realistic synthetic articles and fact sheets (for scale tests and okg bench)."""
-    from .synth import articles_for, synth as run_synth
+    from .synth import articles_for, parse_size, synth as run_synth
 
     if bool(articles) == bool(triples):
         raise OkgError("okg synth", "give --articles N or --triples N (one of them)")
     if triples:
-        scale = {"k": 1_000, "m": 1_000_000}.get(triples[-1].lower(), 1)
-        try:
-            articles = articles_for(int(float(triples.rstrip("kKmM")) * scale))
-        except ValueError:
-            raise OkgError("--triples", f"not a number: {triples!r}", "e.g. 10000, 100k or 1m") from None
+        articles = articles_for(parse_size(triples))
     result = run_synth(out, articles, seed=seed, progress=sys.stderr.isatty())
     click.echo(f"wrote {result.articles} articles ({result.facts} facts) to {Path(out) / 'seeds'} "
                f"(build: OKG_ROOT={out} okg build)")

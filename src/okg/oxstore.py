@@ -1,6 +1,6 @@
 """The Oxigraph store: the okg dataset in pyoxigraph, in memory or persistent on disk.
 
-`--store oxigraph[:PATH]` on query, validate and export; `okg.load(store=...)` in Python.
+`--store oxigraph[:PATH]` on every verb that reads the graph; `okg.load(store=...)` in Python.
 Queries see what they see on the rdflib store: GRAPH ?g ranges over the named graphs (the
 articles, the ontology, the inferred graph) and the default graph is their union, which okg
 keeps as an RDF merge in Oxigraph's own default graph (see UNION below). Results come back as
@@ -258,14 +258,10 @@ class OxStore:
             raise OkgError(where, f"query failed: {err}".splitlines()[0]) from None
 
     def result(self, text: str, bindings: Mapping[Variable, Any] | None = None,
-               with_inferred: bool = True, where: str = "query", max_rows: int | None = None) -> Result:
+               with_inferred: bool = True, where: str = "query") -> Result:
         """Run SPARQL and return an rdflib Result (same shape as the memory store's)."""
-        return self.to_result(self.native(text, bindings, with_inferred, where), where, max_rows)
-
-    @staticmethod
-    def to_result(raw: Any, where: str = "query", max_rows: int | None = None) -> Result:
-        """A pyoxigraph result as an rdflib Result; with max_rows, at most max_rows + 1 rows."""
         ox = _ox()
+        raw = self.native(text, bindings, with_inferred, where)
         try:
             if isinstance(raw, ox.QueryBoolean):
                 result = Result("ASK")
@@ -273,21 +269,15 @@ class OxStore:
             elif isinstance(raw, ox.QueryTriples):
                 result = Result("CONSTRUCT")
                 graph = Graph()
-                for n, t in enumerate(raw):
-                    if max_rows is not None and n > max_rows:
-                        break
+                for t in raw:
                     graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
                 result.graph = graph
             else:
                 names = [v.value for v in raw.variables]
                 result = Result("SELECT")
                 result.vars = [Variable(n) for n in names]
-                rows = []
-                for row in raw:
-                    if max_rows is not None and len(rows) > max_rows:
-                        break
-                    rows.append({Variable(n): to_rdflib(row[n]) for n in names if row[n] is not None})
-                result.bindings = rows
+                result.bindings = [{Variable(n): to_rdflib(row[n]) for n in names if row[n] is not None}
+                                   for row in raw]
         except (OSError, RuntimeError) as err:  # evaluation errors surface while iterating
             raise OkgError(where, f"query failed: {err}".splitlines()[0]) from None
         return result

@@ -45,7 +45,7 @@ FORMATS = Namespace("http://www.w3.org/ns/formats/")
 
 # Media types each query form can answer in, default first.
 SELECT_TYPES = R.SELECT_MEDIA_TYPES
-GRAPH_TYPES = R.GRAPH_MEDIA_TYPES
+GRAPH_TYPES = {media: ("rdf-xml" if key == "xml" else key) for media, key in R.GRAPH_MEDIA_TYPES.items()}
 CONTENT_TYPES = {
     "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
     "csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8",
@@ -56,9 +56,7 @@ SD_FORMATS = {"json": FORMATS.SPARQL_Results_JSON, "xml": FORMATS.SPARQL_Results
               "csv": FORMATS.SPARQL_Results_CSV, "tsv": FORMATS.SPARQL_Results_TSV,
               "turtle": FORMATS.Turtle, "nt": FORMATS["N-Triples"], "json-ld": FORMATS["JSON-LD"],
               "rdf-xml": FORMATS.RDF_XML}
-HOST_HELP = ("Interface to listen on. The default, 127.0.0.1, accepts connections from this machine "
-             "only; give 0.0.0.0 to open the endpoint to your network (it is read-only, but anyone who "
-             "can reach the port can run queries).")
+
 
 
 class HTTPProblem(Exception):
@@ -116,12 +114,8 @@ def negotiate(header: str | None, offered: dict[str, str]) -> str:
     raise HTTPProblem(406, f"cannot answer in {header!r}; acceptable: {', '.join(offered)}")
 
 
-def graph_types() -> dict[str, str]:
-    return {m: ("rdf-xml" if k == "xml" else k) for m, k in GRAPH_TYPES.items()}
-
-
 def offered_for(form: str) -> dict[str, str]:
-    return graph_types() if form in ("CONSTRUCT", "DESCRIBE") else SELECT_TYPES
+    return GRAPH_TYPES if form in ("CONSTRUCT", "DESCRIBE") else SELECT_TYPES
 
 
 # ---------------------------------------------------------------- query checks
@@ -138,11 +132,16 @@ def refuse_unsafe(text: str, where: str, allow_service: bool) -> q.StoredQuery:
         if _is_update(text):
             raise HTTPProblem(403, "updates are refused: this endpoint is read-only") from None
         raise HTTPProblem(400, str(err)) from None
-    if not allow_service and any(m.lastgroup == "word" and m[0].upper() == "SERVICE"
-                                 for m in q._TOKEN.finditer(text)):
+    if not allow_service:
+        refuse_service(text)
+    return stored
+
+
+def refuse_service(text: str) -> None:
+    """400 if the query calls SERVICE (a federated query to another host)."""
+    if any(m.lastgroup == "word" and m[0].upper() == "SERVICE" for m in q._TOKEN.finditer(text)):
         raise HTTPProblem(400, "SERVICE (federated query) is refused by this endpoint "
                                "(start it with okg serve --allow-service to permit it)")
-    return stored
 
 
 def _is_update(text: str) -> bool:
@@ -552,7 +551,7 @@ def create_app(kg, settings: Settings | None = None):
                 given = fields.get("query")
                 if given is None:
                     if request.method == "GET":
-                        fmt = negotiate(request.headers.get("accept"), graph_types())
+                        fmt = negotiate(request.headers.get("accept"), GRAPH_TYPES)
                         return Response(service_description(str(request.url_for("sparql")), fmt),
                                         media_type=CONTENT_TYPES[fmt])
                     raise HTTPProblem(400, "empty query: give a SPARQL query as query=")
@@ -585,9 +584,8 @@ def create_app(kg, settings: Settings | None = None):
                 q.bindings(stored, params)  # unknown or invalid parameters → 400 before any work
             except OkgError as err:
                 raise HTTPProblem(400, str(err)) from None
-            if not settings.allow_service and any(m.lastgroup == "word" and m[0].upper() == "SERVICE"
-                                                  for m in q._TOKEN.finditer(stored.text)):
-                raise HTTPProblem(400, "SERVICE is refused by this endpoint")
+            if not settings.allow_service:
+                refuse_service(stored.text)
             return await answer(request, stored, params)
         except HTTPProblem as err:
             return problem(err)
@@ -626,6 +624,7 @@ def create_app(kg, settings: Settings | None = None):
         Route("/vendor/yasgui/yasgui.min.js", vendor("yasgui.min.js", "text/javascript")),
         Route("/vendor/yasgui/yasgui.min.css", vendor("yasgui.min.css", "text/css")),
     ]
+
     @contextlib.asynccontextmanager
     async def lifespan(app):
         yield

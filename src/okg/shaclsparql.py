@@ -22,6 +22,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from .errors import OkgError
+from .oxstore import _ox, lexical
 from .validate import Finding
 
 # Value-at-a-time components, checked together in one query per property shape.
@@ -77,15 +78,7 @@ class Check:
 
 
 def _is_blank(term) -> bool:
-    from .oxstore import _ox
-
     return isinstance(term, _ox().BlankNode)
-
-
-def lexical(term) -> str:
-    from .oxstore import lexical as text
-
-    return text(term)
 
 
 def _n3(term) -> str:

@@ -238,7 +238,7 @@ class _Article:
             _, name, kind, part_of = spec[rid]
             fact = self.facts["regions"].setdefault(rid, {
                 "id": rid, "name": name, "kind": kind, "part_of": part_of, "evidence": []})
-            phrase = quote if n == 0 else _typo(f"au Maroc" if rid == "morocco" else f"la région {name}")
+            phrase = quote if n == 0 else _typo("au Maroc" if rid == "morocco" else f"la région {name}")
             if phrase not in fact["evidence"]:
                 fact["evidence"].append(phrase)
                 if n:
@@ -420,6 +420,16 @@ def synth(out: Path | str, articles: int, seed: int = 0, root: Path | str | None
         (seeds / f"{a.stem}.yaml").write_text(sheet_yaml(a, title, a.rng.choice(SOURCES)), encoding="utf-8")
         facts += sum(len(f) for f in a.facts.values())
     return SynthResult(out, articles, facts)
+
+
+def parse_size(text: str, where: str = "--triples") -> int:
+    """A triple count such as 10000, 100k or 1m."""
+    text = str(text).strip().lower()
+    scale = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    try:
+        return int(float(text.rstrip("km")) * scale)
+    except ValueError:
+        raise OkgError(where, f"not a number: {text!r}", "e.g. 10000, 100k or 1m") from None
 
 
 def articles_for(triples: int) -> int:
